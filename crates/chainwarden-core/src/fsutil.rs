@@ -1,0 +1,149 @@
+//! Reading hostile files safely: bounded sizes, no symlinks out of the root.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// Largest metadata-like file read whole (METADATA, RECORD, lockfiles, configs).
+pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
+
+/// An error reading a file, naming it.
+#[derive(Debug, thiserror::Error)]
+pub enum FsError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: file is larger than the {limit}-byte limit for this kind of file")]
+    TooLarge { path: PathBuf, limit: u64 },
+    #[error("{path}: not valid UTF-8 text")]
+    NotUtf8 { path: PathBuf },
+}
+
+impl FsError {
+    pub fn path(&self) -> &Path {
+        match self {
+            FsError::Io { path, .. }
+            | FsError::TooLarge { path, .. }
+            | FsError::NotUtf8 { path } => path,
+        }
+    }
+}
+
+/// Reads at most `limit` bytes of `path`; a larger file is an error, not a truncation.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FsError> {
+    let io = |source| FsError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let mut buf = Vec::new();
+    file.take(limit + 1).read_to_end(&mut buf).map_err(io)?;
+    if buf.len() as u64 > limit {
+        return Err(FsError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    Ok(buf)
+}
+
+/// Reads a bounded UTF-8 text file (a leading BOM is dropped).
+pub fn read_text(path: &Path, limit: u64) -> Result<String, FsError> {
+    let bytes = read_bounded(path, limit)?;
+    let mut s = String::from_utf8(bytes).map_err(|_| FsError::NotUtf8 {
+        path: path.to_path_buf(),
+    })?;
+    if s.starts_with('\u{feff}') {
+        s.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(s)
+}
+
+/// Joins a relative path taken from a hostile file (a RECORD entry, an archive
+/// member) onto `base`, refusing absolute paths and any `..` that would climb
+/// above `base`. Returns `None` for such paths.
+pub fn join_inside(base: &Path, relative: &str) -> Option<PathBuf> {
+    let rel = Path::new(relative);
+    let mut depth: usize = 0;
+    let mut out = base.to_path_buf();
+    for c in rel.components() {
+        match c {
+            Component::Normal(p) => {
+                out.push(p);
+                depth += 1;
+            }
+            Component::CurDir => {}
+            Component::ParentDir => {
+                depth = depth.checked_sub(1)?;
+                out.pop();
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Like [`join_inside`], but `..` may climb above `base` as long as the result
+/// stays inside `root` (RECORD lists `../../../bin/tool` relative to site-packages).
+pub fn join_within(root: &Path, base: &Path, relative: &str) -> Option<PathBuf> {
+    let rel = Path::new(relative);
+    if rel.is_absolute() {
+        return None;
+    }
+    let mut out = base.to_path_buf();
+    for c in rel.components() {
+        match c {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    out.starts_with(root).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_read_refuses_large_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, b"0123456789").unwrap();
+        assert_eq!(read_bounded(&p, 10).unwrap().len(), 10);
+        let err = read_bounded(&p, 9).unwrap_err();
+        assert!(err.to_string().contains("larger than"), "{err}");
+        assert_eq!(err.path(), p);
+    }
+
+    #[test]
+    fn text_drops_bom_and_rejects_binary() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t");
+        std::fs::write(&p, b"\xef\xbb\xbfName: x").unwrap();
+        assert_eq!(read_text(&p, 100).unwrap(), "Name: x");
+        std::fs::write(&p, b"\xff\xfe").unwrap();
+        assert!(matches!(read_text(&p, 100), Err(FsError::NotUtf8 { .. })));
+    }
+
+    #[test]
+    fn joins_refuse_escapes() {
+        let base = Path::new("/env/lib/python3.11/site-packages");
+        assert_eq!(join_inside(base, "a/b.py"), Some(base.join("a/b.py")));
+        assert_eq!(join_inside(base, "../x"), None);
+        assert_eq!(join_inside(base, "/etc/passwd"), None);
+        let root = Path::new("/env");
+        assert_eq!(
+            join_within(root, base, "../../../bin/tool"),
+            Some(PathBuf::from("/env/bin/tool"))
+        );
+        assert_eq!(join_within(root, base, "../../../../etc/passwd"), None);
+    }
+}
