@@ -1,0 +1,203 @@
+//! Command-line definitions. `--help` is the first documentation a user reads:
+//! every option says what it does and shows an example where it helps.
+
+use chainwarden_core::Severity;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "chainwarden",
+    version,
+    about = "Know every dependency of your AI stack, match advisories offline, catch start-up hooks and tampering.",
+    long_about = "chainwarden inventories Python environments and lockfiles (and npm, Cargo, CI workflows), \
+matches them offline against OSV advisories (malicious packages included) and CISA KEV, and audits \
+start-up hooks such as the `litellm_init.pth` stealer of 2026-03-24.\n\n\
+Exit codes: 0 = nothing at or above --fail-on, 1 = findings at or above it, 2 = usage or input error.",
+    after_help = "Examples:\n  chainwarden scan .                       inventory + advisories + hooks under the current folder\n  chainwarden scan ~/.venvs --format cyclonedx --output sbom.json\n  chainwarden why urllib3 .venv            which installed package pulled in urllib3?\n  chainwarden verify .venv                 re-hash every installed file against RECORD\n  chainwarden db status                    which advisory data is in use, and how old"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inventory every environment and lockfile under PATH, match advisories, audit start-up hooks.
+    Scan(ScanArgs),
+    /// Show every path from a top-level package to NAME, per environment or lockfile.
+    Why(WhyArgs),
+    /// Re-hash every installed file against its RECORD; report modified, missing and unowned files.
+    Verify(VerifyArgs),
+    /// Run the malicious-code heuristics on packages: an archive, a source tree, or every installed distribution.
+    Inspect(InspectArgs),
+    /// List the credentials a stealer running as this user could read, with the rotation step for each.
+    Exposure(ExposureArgs),
+    /// Manage the local advisory database.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// List every rule id with what it means and how to fix it.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A readable table (the default on a terminal).
+    Table,
+    /// chainwarden's own JSON (versioned; docs/json-format.md).
+    Json,
+    /// CycloneDX 1.6 JSON SBOM with the dependency graph and vulnerabilities.
+    Cyclonedx,
+    /// SPDX 2.3 JSON SBOM.
+    Spdx,
+    /// SARIF 2.1.0 (findings only), for code scanning.
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+    /// Never fail on findings (exit 0 unless an error).
+    Never,
+}
+
+impl SeverityArg {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            SeverityArg::Info => Some(Severity::Info),
+            SeverityArg::Low => Some(Severity::Low),
+            SeverityArg::Medium => Some(Severity::Medium),
+            SeverityArg::High => Some(Severity::High),
+            SeverityArg::Critical => Some(Severity::Critical),
+            SeverityArg::Never => None,
+        }
+    }
+}
+
+/// Options shared by every command that writes a report.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding is at or above this severity [default: high, or `[scan] fail-on` in chainwarden.toml].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+    /// Read this configuration instead of the chainwarden.toml found upward from the first PATH.
+    #[arg(long, value_name = "FILE", env = "CHAINWARDEN_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Colour the table: auto (when standard output is a terminal), always, never.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub color: String,
+}
+
+/// Which advisory data to use.
+#[derive(Debug, Args)]
+pub struct AdvisoryArgs {
+    /// Use exactly these OSV records for this run (a folder or an OSV export zip); repeatable.
+    /// The stored database is not touched.
+    #[arg(long = "advisories", value_name = "SOURCE")]
+    pub advisories: Vec<PathBuf>,
+    /// The advisory database folder [default: $XDG_DATA_HOME/chainwarden/advisories, else the embedded snapshot].
+    #[arg(long, value_name = "PATH", env = "CHAINWARDEN_DB")]
+    pub db: Option<PathBuf>,
+    /// Skip advisory matching.
+    #[arg(long, conflicts_with_all = ["advisories", "db"])]
+    pub no_advisories: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Folders or files to scan: project trees, virtualenvs, site-packages, lockfiles [default: .].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Run every analyzer: also re-hash installed files (verify) and run the malicious-code heuristics (inspect).
+    #[arg(long)]
+    pub deep: bool,
+    #[command(flatten)]
+    pub advisory: AdvisoryArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The package to explain (any spelling: `Typing_Extensions` finds typing-extensions).
+    pub name: String,
+    /// Where to look [default: .].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format: table or json.
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Environments or site-packages folders to verify [default: .].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// A package archive (.whl, .tar.gz, .zip, .tgz), a source tree, or a folder with environments.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExposureArgs {
+    /// The home folder to examine [default: $HOME].
+    #[arg(long, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import OSV records (folders of JSON or YAML, or OSV export zips) into the database.
+    Import {
+        #[arg(value_name = "SOURCE", required = true)]
+        sources: Vec<PathBuf>,
+        #[arg(long, value_name = "PATH", env = "CHAINWARDEN_DB")]
+        db: Option<PathBuf>,
+    },
+    /// Show the sources, record counts, newest record and age of the data in use.
+    Status {
+        #[arg(long, value_name = "PATH", env = "CHAINWARDEN_DB")]
+        db: Option<PathBuf>,
+        /// Output format: table or json.
+        #[arg(long, short = 'f', value_enum, default_value = "table")]
+        format: FormatArg,
+    },
+    /// Download the OSV export zips of the given ecosystems and the CISA KEV catalog, and import them.
+    Update {
+        #[arg(long, value_name = "PATH", env = "CHAINWARDEN_DB")]
+        db: Option<PathBuf>,
+        /// Fetch from this mirror (same layout as the OSV bucket: <URL>/<Ecosystem>/all.zip, <URL>/kev.json).
+        #[arg(long, value_name = "URL")]
+        mirror: Option<String>,
+        /// Ecosystems to fetch (OSV names) [default: PyPI, npm, crates.io].
+        #[arg(long = "ecosystem", value_name = "NAME")]
+        ecosystems: Vec<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Show one rule in full.
+    pub id: Option<String>,
+}
