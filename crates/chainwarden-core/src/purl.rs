@@ -60,6 +60,9 @@ pub fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> String {
         }
         Ecosystem::CratesIo | Ecosystem::Oci => (None, name.to_string(), None),
     };
+    if ecosystem == Ecosystem::Oci {
+        return oci_purl(&name, version);
+    }
     let mut out = format!("pkg:{ty}/");
     if let Some(ns) = namespace {
         out.push_str(&enc(&ns));
@@ -78,6 +81,35 @@ pub fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> String {
             .map(enc)
             .collect();
         out.push_str(&segs.join("/"));
+    }
+    out
+}
+
+/// OCI purls carry only the digest as version; the image's last path segment
+/// is the name, the registry and repository go in `repository_url`, a tag in `tag`.
+fn oci_purl(image: &str, version: Option<&str>) -> String {
+    let (repo_url, name) = match image.rsplit_once('/') {
+        Some((_, n)) => (Some(image), n),
+        None => (None, image),
+    };
+    let mut out = format!("pkg:oci/{}", enc(&name.to_ascii_lowercase()));
+    let mut qualifiers = Vec::new();
+    match version.filter(|v| !v.is_empty()) {
+        Some(v) if v.starts_with("sha256:") => {
+            out.push('@');
+            out.push_str(&enc(v).replace(':', "%3A"));
+        }
+        Some(tag) => qualifiers.push(format!("tag={}", enc(tag))),
+        None => {}
+    }
+    if let Some(url) = repo_url {
+        // The spec's own examples leave `/` unencoded in qualifier values.
+        let url: Vec<String> = url.split('/').map(enc).collect();
+        qualifiers.insert(0, format!("repository_url={}", url.join("/")));
+    }
+    if !qualifiers.is_empty() {
+        out.push('?');
+        out.push_str(&qualifiers.join("&"));
     }
     out
 }
@@ -111,6 +143,15 @@ mod tests {
                 Some("v3")
             ),
             "pkg:githubactions/github/codeql-action@v3#init"
+        );
+    }
+
+    #[test]
+    fn oci_images() {
+        assert_eq!(purl(Ecosystem::Oci, "alpine", Some("3.20")), "pkg:oci/alpine?tag=3.20");
+        assert_eq!(
+            purl(Ecosystem::Oci, "ghcr.io/github/github-mcp-server", Some("sha256:ab")),
+            "pkg:oci/github-mcp-server@sha256%3Aab?repository_url=ghcr.io/github/github-mcp-server"
         );
     }
 
