@@ -9,6 +9,8 @@ pub mod ecosystem;
 pub mod finding;
 pub mod fsutil;
 pub mod inventory;
+pub mod jsonc;
+pub mod oci;
 pub mod package;
 pub mod purl;
 pub mod version;

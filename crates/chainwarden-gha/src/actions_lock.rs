@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub const FILE_NAME: &str = "actions.lock";
+pub(crate) const FILE_NAME: &str = "actions.lock";
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ActionsLock {
@@ -73,7 +73,7 @@ impl ActionsLock {
 
 /// The lockfile beside a workflow (`<repo>/.github/workflows/actions.lock`)
 /// and the workflow's path relative to the repository root.
-pub fn lock_for_workflow(workflow: &Path) -> Option<(std::path::PathBuf, String)> {
+pub(crate) fn lock_for_workflow(workflow: &Path) -> Option<(std::path::PathBuf, String)> {
     let dir = workflow.parent()?;
     let repo = dir.parent()?.parent()?;
     let rel = workflow.strip_prefix(repo).ok()?.to_str()?.to_string();

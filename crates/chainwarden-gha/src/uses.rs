@@ -1,6 +1,8 @@
 //! The grammar of a `uses:` value, per GitHub's workflow syntax:
 //! `{owner}/{repo}[/{path}]@{ref}`, `./{path}` (local), `docker://{image}`.
 
+use chainwarden_core::oci::{is_digest, split_image};
+
 /// What kind of reference pins the code that runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefKind {
@@ -80,25 +82,8 @@ impl Uses {
 }
 
 /// A full commit SHA: 40 hex digits (SHA-1) or 64 (SHA-256 repositories).
-pub fn is_full_sha(s: &str) -> bool {
+pub(crate) fn is_full_sha(s: &str) -> bool {
     (s.len() == 40 || s.len() == 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn is_digest(s: &str) -> bool {
-    s.strip_prefix("sha256:").is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// Splits an image reference into name and tag-or-digest.
-pub fn split_image(image: &str) -> (String, Option<String>) {
-    if let Some((name, digest)) = image.split_once('@') {
-        return (name.to_string(), Some(digest.to_string()));
-    }
-    // A tag is after the last `:` that comes after the last `/` (a registry port is before it).
-    let last_slash = image.rfind('/').map_or(0, |i| i + 1);
-    match image[last_slash..].rfind(':') {
-        Some(i) => (image[..last_slash + i].to_string(), Some(image[last_slash + i + 1..].to_string())),
-        None => (image.to_string(), None),
-    }
 }
 
 /// Parses a `uses:` value. Never fails: odd values become a `Repo` with what
@@ -137,10 +122,4 @@ mod tests {
         assert_eq!(k("docker://localhost:5000/img:1"), RefKind::ImageTag);
     }
 
-    #[test]
-    fn images_split_around_registry_ports() {
-        assert_eq!(split_image("localhost:5000/img"), ("localhost:5000/img".into(), None));
-        assert_eq!(split_image("localhost:5000/img:1.2"), ("localhost:5000/img".into(), Some("1.2".into())));
-        assert_eq!(split_image("img@sha256:ab"), ("img".into(), Some("sha256:ab".into())));
-    }
 }
