@@ -55,7 +55,13 @@ pub fn strip(text: &str) -> String {
                     if b.get(j) == Some(&b'/') && matches!(b.get(j + 1), Some(b'/') | Some(b'*')) {
                         let star = b[j + 1] == b'*';
                         j += 2;
-                        while j < b.len() && !(if star { b[j] == b'*' && b.get(j + 1) == Some(&b'/') } else { b[j] == b'\n' }) {
+                        while j < b.len()
+                            && !(if star {
+                                b[j] == b'*' && b.get(j + 1) == Some(&b'/')
+                            } else {
+                                b[j] == b'\n'
+                            })
+                        {
                             j += 1;
                         }
                         j += if star { 2 } else { 0 };

@@ -148,9 +148,16 @@ mod tests {
 
     #[test]
     fn oci_images() {
-        assert_eq!(purl(Ecosystem::Oci, "alpine", Some("3.20")), "pkg:oci/alpine?tag=3.20");
         assert_eq!(
-            purl(Ecosystem::Oci, "ghcr.io/github/github-mcp-server", Some("sha256:ab")),
+            purl(Ecosystem::Oci, "alpine", Some("3.20")),
+            "pkg:oci/alpine?tag=3.20"
+        );
+        assert_eq!(
+            purl(
+                Ecosystem::Oci,
+                "ghcr.io/github/github-mcp-server",
+                Some("sha256:ab")
+            ),
             "pkg:oci/github-mcp-server@sha256%3Aab?repository_url=ghcr.io/github/github-mcp-server"
         );
     }

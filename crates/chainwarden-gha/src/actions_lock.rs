@@ -35,7 +35,9 @@ impl LockedDependency {
     /// The locked commit as bare hex, when well-formed.
     pub fn commit_hex(&self) -> Option<&str> {
         let c = self.commit.as_deref()?;
-        let hex = c.strip_prefix("sha1-").or_else(|| c.strip_prefix("sha256-"))?;
+        let hex = c
+            .strip_prefix("sha1-")
+            .or_else(|| c.strip_prefix("sha256-"))?;
         crate::uses::is_full_sha(hex).then_some(hex)
     }
 }
@@ -54,17 +56,24 @@ pub enum LockState {
 
 impl ActionsLock {
     pub fn parse(text: &str) -> Result<ActionsLock, String> {
-        serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())
+        serde_saphyr::from_str(text)
+            .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())
     }
 
     /// The state of `uses` in the workflow at `workflow_rel` (a path relative to
     /// the repository root, as the lockfile keys it).
     pub fn state(&self, workflow_rel: &str, uses: &str) -> LockState {
-        let Some(listed) = self.workflows.get(workflow_rel) else { return LockState::NotOnboarded };
+        let Some(listed) = self.workflows.get(workflow_rel) else {
+            return LockState::NotOnboarded;
+        };
         if !listed.iter().any(|u| u == uses) {
             return LockState::Missing;
         }
-        match self.dependencies.get(uses).and_then(LockedDependency::commit_hex) {
+        match self
+            .dependencies
+            .get(uses)
+            .and_then(LockedDependency::commit_hex)
+        {
             Some(hex) => LockState::Locked(hex.to_string()),
             None => LockState::Missing,
         }
@@ -95,9 +104,22 @@ mod tests {
             lock.state(".github/workflows/ci.yml", "actions/checkout@v6.0.2"),
             LockState::Locked("de0fac2e4500dabe0009e67214ff5f5447ce83dd".into())
         );
-        assert_eq!(lock.state(".github/workflows/ci.yml", "actions/setup-go@v6"), LockState::Missing);
-        assert_eq!(lock.state(".github/workflows/ci.yml", "aquasecurity/trivy-action@0.28.0"), LockState::Missing, "a malformed commit pins nothing");
-        assert_eq!(lock.state(".github/workflows/other.yml", "actions/checkout@v6.0.2"), LockState::NotOnboarded);
+        assert_eq!(
+            lock.state(".github/workflows/ci.yml", "actions/setup-go@v6"),
+            LockState::Missing
+        );
+        assert_eq!(
+            lock.state(
+                ".github/workflows/ci.yml",
+                "aquasecurity/trivy-action@0.28.0"
+            ),
+            LockState::Missing,
+            "a malformed commit pins nothing"
+        );
+        assert_eq!(
+            lock.state(".github/workflows/other.yml", "actions/checkout@v6.0.2"),
+            LockState::NotOnboarded
+        );
     }
 
     #[test]

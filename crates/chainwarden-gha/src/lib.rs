@@ -69,18 +69,30 @@ pub struct UsesSite {
 
 /// The first line of a YAML error ("line L column C: what"); the snippet after it is noise in a report.
 fn first_line(e: serde_saphyr::Error) -> String {
-    e.to_string().lines().next().unwrap_or_default().trim_start_matches("error: ").to_string()
+    e.to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string()
 }
 
 fn step_label(step: &Step, index: usize) -> String {
-    step.name.clone().or_else(|| step.id.clone()).unwrap_or_else(|| format!("#{}", index + 1))
+    step.name
+        .clone()
+        .or_else(|| step.id.clone())
+        .unwrap_or_else(|| format!("#{}", index + 1))
 }
 
 /// Parses a workflow or action file into its `uses:` sites.
 pub fn uses_sites(kind: FileKind, text: &str) -> Result<Vec<UsesSite>, String> {
     let mut out = Vec::new();
     let mut push = |raw: &Spanned<String>, context: String| {
-        out.push(UsesSite { uses: parse_uses(&raw.value), line: raw.referenced.line() as u32, context });
+        out.push(UsesSite {
+            uses: parse_uses(&raw.value),
+            line: raw.referenced.line() as u32,
+            context,
+        });
     };
     match kind {
         FileKind::Action => {
@@ -120,8 +132,13 @@ pub fn uses_sites(kind: FileKind, text: &str) -> Result<Vec<UsesSite>, String> {
 /// Collects one workflow or action file.
 pub fn collect(kind: FileKind, path: &Path) -> Result<Collected, InputError> {
     let text = read_text(path, MAX_FILE).map_err(|e| InputError::new(path, e.to_string()))?;
-    let sites = uses_sites(kind, &text).map_err(|e| InputError::new(path, format!("not a valid workflow or action: {e}")))?;
-    let format = if kind == FileKind::Action { "action.yml" } else { "workflow" };
+    let sites = uses_sites(kind, &text)
+        .map_err(|e| InputError::new(path, format!("not a valid workflow or action: {e}")))?;
+    let format = if kind == FileKind::Action {
+        "action.yml"
+    } else {
+        "workflow"
+    };
     // A workflow onboarded to GitHub's lockfile runs the locked commits, whatever its refs say.
     let lock = match kind {
         FileKind::Workflow => actions_lock::lock_for_workflow(path).and_then(|(lock_path, rel)| {
@@ -135,22 +152,48 @@ pub fn collect(kind: FileKind, path: &Path) -> Result<Collected, InputError> {
     for site in sites {
         let (ecosystem, name, version) = match &site.uses {
             Uses::Local { .. } => continue,
-            Uses::Docker { image, reference, .. } => (Ecosystem::Oci, image.clone(), reference.clone().unwrap_or_default()),
-            Uses::Repo { owner, repo, git_ref, .. } => (Ecosystem::GitHubActions, format!("{owner}/{repo}"), git_ref.clone()),
+            Uses::Docker {
+                image, reference, ..
+            } => (
+                Ecosystem::Oci,
+                image.clone(),
+                reference.clone().unwrap_or_default(),
+            ),
+            Uses::Repo {
+                owner,
+                repo,
+                git_ref,
+                ..
+            } => (
+                Ecosystem::GitHubActions,
+                format!("{owner}/{repo}"),
+                git_ref.clone(),
+            ),
         };
         let mut c = Component::new(
             Package::new(ecosystem, &name, &version),
             site.uses.raw(),
-            Location { path: path.to_path_buf(), line: Some(site.line), detail: Some(site.context.clone()) },
+            Location {
+                path: path.to_path_buf(),
+                line: Some(site.line),
+                detail: Some(site.context.clone()),
+            },
         );
         c.direct = Some(true);
-        c.properties.insert("uses".into(), site.uses.raw().to_string());
-        c.properties.insert("ref-kind".into(), site.uses.ref_kind().as_str().into());
+        c.properties
+            .insert("uses".into(), site.uses.raw().to_string());
+        c.properties
+            .insert("ref-kind".into(), site.uses.ref_kind().as_str().into());
         if let Uses::Repo { path: Some(p), .. } = &site.uses {
             c.properties.insert("path".into(), p.clone());
         }
-        if let Uses::Repo { reusable_workflow: true, .. } = &site.uses {
-            c.properties.insert("reusable-workflow".into(), "true".into());
+        if let Uses::Repo {
+            reusable_workflow: true,
+            ..
+        } = &site.uses
+        {
+            c.properties
+                .insert("reusable-workflow".into(), "true".into());
         }
         if let Some((parsed, rel, lock_path)) = &lock
             && matches!(site.uses, Uses::Repo { .. })
@@ -166,7 +209,12 @@ pub fn collect(kind: FileKind, path: &Path) -> Result<Collected, InputError> {
                         c.properties.insert("actions-lock".into(), "missing".into());
                     }
                 },
-                Err(e) => lock_error = Some(InputError::new(lock_path, format!("not a valid actions.lock: {e}"))),
+                Err(e) => {
+                    lock_error = Some(InputError::new(
+                        lock_path,
+                        format!("not a valid actions.lock: {e}"),
+                    ))
+                }
             }
         }
         components.push(c);
@@ -174,7 +222,10 @@ pub fn collect(kind: FileKind, path: &Path) -> Result<Collected, InputError> {
     if let Some(e) = lock_error {
         return Err(e);
     }
-    Ok(Collected { source: Source::new(SourceKind::Workflow, path, format), components })
+    Ok(Collected {
+        source: Source::new(SourceKind::Workflow, path, format),
+        components,
+    })
 }
 
 #[cfg(test)]
@@ -205,17 +256,27 @@ jobs:
     #[test]
     fn every_uses_with_its_line() {
         let sites = uses_sites(FileKind::Workflow, WORKFLOW).unwrap();
-        let got: Vec<(u32, &str, &str)> =
-            sites.iter().map(|s| (s.line, s.uses.raw(), s.uses.ref_kind().as_str())).collect();
+        let got: Vec<(u32, &str, &str)> = sites
+            .iter()
+            .map(|s| (s.line, s.uses.raw(), s.uses.ref_kind().as_str()))
+            .collect();
         assert_eq!(
             got,
             [
-                (8, "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683", "commit-sha"),
+                (
+                    8,
+                    "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683",
+                    "commit-sha"
+                ),
                 (10, "aquasecurity/trivy-action@0.28.0", "tag-or-branch"),
                 (13, "./.github/actions/local", "local"),
                 (14, "docker://alpine:3.20", "image-tag"),
                 (16, "github/codeql-action/init@v3", "tag-or-branch"),
-                (19, "octo-org/shared/.github/workflows/release.yml@main", "tag-or-branch"),
+                (
+                    19,
+                    "octo-org/shared/.github/workflows/release.yml@main",
+                    "tag-or-branch"
+                ),
             ]
         );
         assert_eq!(sites[1].context, "job scan, step Run Trivy");
@@ -238,7 +299,10 @@ jobs:
                 "pkg:githubactions/octo-org/shared@main",
             ]
         );
-        assert_eq!(c.components[3].properties.get("path").map(String::as_str), Some("init"));
+        assert_eq!(
+            c.components[3].properties.get("path").map(String::as_str),
+            Some("init")
+        );
     }
 
     #[test]
@@ -265,10 +329,17 @@ jobs:
         )
         .unwrap();
         let c = collect(FileKind::Workflow, &wf).unwrap();
-        let lock: Vec<Option<&str>> = c.components.iter().map(|c| c.properties.get("actions-lock").map(String::as_str)).collect();
+        let lock: Vec<Option<&str>> = c
+            .components
+            .iter()
+            .map(|c| c.properties.get("actions-lock").map(String::as_str))
+            .collect();
         assert_eq!(lock, [Some("locked"), Some("missing")]);
         assert_eq!(
-            c.components[0].properties.get("locked-commit").map(String::as_str),
+            c.components[0]
+                .properties
+                .get("locked-commit")
+                .map(String::as_str),
             Some("de0fac2e4500dabe0009e67214ff5f5447ce83dd")
         );
     }
@@ -280,6 +351,10 @@ jobs:
         std::fs::write(&p, "jobs: [unclosed\n").unwrap();
         let err = collect(FileKind::Workflow, &p).unwrap_err();
         assert_eq!(err.path, p);
-        assert!(err.message.contains("not a valid workflow"), "{}", err.message);
+        assert!(
+            err.message.contains("not a valid workflow"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -34,7 +34,10 @@ impl RefKind {
 
     /// Is the code this reference names immutable?
     pub fn is_pinned(self) -> bool {
-        matches!(self, RefKind::CommitSha | RefKind::ImageDigest | RefKind::Local)
+        matches!(
+            self,
+            RefKind::CommitSha | RefKind::ImageDigest | RefKind::Local
+        )
     }
 }
 
@@ -72,7 +75,9 @@ impl Uses {
     pub fn ref_kind(&self) -> RefKind {
         match self {
             Uses::Local { .. } => RefKind::Local,
-            Uses::Docker { reference: Some(r), .. } if is_digest(r) => RefKind::ImageDigest,
+            Uses::Docker {
+                reference: Some(r), ..
+            } if is_digest(r) => RefKind::ImageDigest,
             Uses::Docker { .. } => RefKind::ImageTag,
             Uses::Repo { git_ref, .. } if git_ref.is_empty() => RefKind::Missing,
             Uses::Repo { git_ref, .. } if is_full_sha(git_ref) => RefKind::CommitSha,
@@ -91,19 +96,34 @@ pub(crate) fn is_full_sha(s: &str) -> bool {
 pub fn parse_uses(raw: &str) -> Uses {
     let raw = raw.trim();
     if raw.starts_with("./") || raw.starts_with("../") {
-        return Uses::Local { raw: raw.to_string() };
+        return Uses::Local {
+            raw: raw.to_string(),
+        };
     }
     if let Some(image) = raw.strip_prefix("docker://") {
         let (image, reference) = split_image(image);
-        return Uses::Docker { raw: raw.to_string(), image, reference };
+        return Uses::Docker {
+            raw: raw.to_string(),
+            image,
+            reference,
+        };
     }
     let (target, git_ref) = raw.split_once('@').unwrap_or((raw, ""));
     let mut parts = target.splitn(3, '/');
     let owner = parts.next().unwrap_or_default().to_string();
     let repo = parts.next().unwrap_or_default().to_string();
     let path = parts.next().map(str::to_string).filter(|p| !p.is_empty());
-    let reusable_workflow = path.as_deref().is_some_and(|p| p.starts_with(".github/workflows/"));
-    Uses::Repo { raw: raw.to_string(), owner, repo, path, git_ref: git_ref.to_string(), reusable_workflow }
+    let reusable_workflow = path
+        .as_deref()
+        .is_some_and(|p| p.starts_with(".github/workflows/"));
+    Uses::Repo {
+        raw: raw.to_string(),
+        owner,
+        repo,
+        path,
+        git_ref: git_ref.to_string(),
+        reusable_workflow,
+    }
 }
 
 #[cfg(test)]
@@ -114,12 +134,18 @@ mod tests {
     fn ref_kinds() {
         let k = |s: &str| parse_uses(s).ref_kind();
         assert_eq!(k("aquasecurity/trivy-action@0.28.0"), RefKind::TagOrBranch);
-        assert_eq!(k("aquasecurity/trivy-action@6e7b7d1fd3e4fef0c5fa8cce1229c54b2c9bd0d8"), RefKind::CommitSha);
-        assert_eq!(k("actions/checkout@11bd719"), RefKind::TagOrBranch, "a short SHA can be ambiguous");
+        assert_eq!(
+            k("aquasecurity/trivy-action@6e7b7d1fd3e4fef0c5fa8cce1229c54b2c9bd0d8"),
+            RefKind::CommitSha
+        );
+        assert_eq!(
+            k("actions/checkout@11bd719"),
+            RefKind::TagOrBranch,
+            "a short SHA can be ambiguous"
+        );
         assert_eq!(k("actions/checkout"), RefKind::Missing);
         assert_eq!(k("./local"), RefKind::Local);
         assert_eq!(k("docker://alpine"), RefKind::ImageTag);
         assert_eq!(k("docker://localhost:5000/img:1"), RefKind::ImageTag);
     }
-
 }

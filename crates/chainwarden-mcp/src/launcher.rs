@@ -21,29 +21,99 @@ pub struct Launched {
 
 fn basename(cmd: &str) -> &str {
     let base = cmd.rsplit(['/', '\\']).next().unwrap_or(cmd);
-    base.strip_suffix(".cmd").or_else(|| base.strip_suffix(".exe")).unwrap_or(base)
+    base.strip_suffix(".cmd")
+        .or_else(|| base.strip_suffix(".exe"))
+        .unwrap_or(base)
 }
 
 /// Options that take a value, per launcher (so the value is not taken for the package).
 fn takes_value(launcher: &str, flag: &str) -> bool {
     match launcher {
-        "npx" | "npm exec" => matches!(flag, "-p" | "--package" | "-c" | "--call" | "--registry" | "--cache" | "--userconfig" | "-w" | "--workspace"),
+        "npx" | "npm exec" => matches!(
+            flag,
+            "-p" | "--package"
+                | "-c"
+                | "--call"
+                | "--registry"
+                | "--cache"
+                | "--userconfig"
+                | "-w"
+                | "--workspace"
+        ),
         "bunx" => matches!(flag, "-p" | "--package"),
-        "pnpm dlx" | "yarn dlx" => matches!(flag, "-p" | "--package" | "--reporter" | "-C" | "--dir"),
+        "pnpm dlx" | "yarn dlx" => {
+            matches!(flag, "-p" | "--package" | "--reporter" | "-C" | "--dir")
+        }
         "uvx" | "uv tool run" => matches!(
             flag,
-            "--from" | "--with" | "--with-editable" | "--with-requirements" | "--python" | "-p" | "--index" | "--index-url"
-                | "--extra-index-url" | "--default-index" | "--find-links" | "-f" | "--directory" | "--project" | "--config-file"
-                | "--cache-dir" | "-w" | "--constraints" | "-c" | "--overrides"
+            "--from"
+                | "--with"
+                | "--with-editable"
+                | "--with-requirements"
+                | "--python"
+                | "-p"
+                | "--index"
+                | "--index-url"
+                | "--extra-index-url"
+                | "--default-index"
+                | "--find-links"
+                | "-f"
+                | "--directory"
+                | "--project"
+                | "--config-file"
+                | "--cache-dir"
+                | "-w"
+                | "--constraints"
+                | "-c"
+                | "--overrides"
         ),
-        "pipx run" => matches!(flag, "--spec" | "--python" | "--pip-args" | "--index-url" | "-i" | "--backend"),
+        "pipx run" => matches!(
+            flag,
+            "--spec" | "--python" | "--pip-args" | "--index-url" | "-i" | "--backend"
+        ),
         "docker run" | "podman run" => matches!(
             flag,
-            "-e" | "--env" | "--env-file" | "-v" | "--volume" | "--name" | "--network" | "--net" | "-p" | "--publish"
-                | "--entrypoint" | "-w" | "--workdir" | "-u" | "--user" | "--mount" | "-l" | "--label" | "--platform"
-                | "--pull" | "--cpus" | "-m" | "--memory" | "--add-host" | "--cap-add" | "--cap-drop" | "--device"
-                | "--dns" | "-h" | "--hostname" | "--ipc" | "--pid" | "--restart" | "--runtime" | "--security-opt"
-                | "--shm-size" | "--tmpfs" | "--ulimit" | "--log-driver" | "--log-opt" | "--gpus" | "--group-add"
+            "-e" | "--env"
+                | "--env-file"
+                | "-v"
+                | "--volume"
+                | "--name"
+                | "--network"
+                | "--net"
+                | "-p"
+                | "--publish"
+                | "--entrypoint"
+                | "-w"
+                | "--workdir"
+                | "-u"
+                | "--user"
+                | "--mount"
+                | "-l"
+                | "--label"
+                | "--platform"
+                | "--pull"
+                | "--cpus"
+                | "-m"
+                | "--memory"
+                | "--add-host"
+                | "--cap-add"
+                | "--cap-drop"
+                | "--device"
+                | "--dns"
+                | "-h"
+                | "--hostname"
+                | "--ipc"
+                | "--pid"
+                | "--restart"
+                | "--runtime"
+                | "--security-opt"
+                | "--shm-size"
+                | "--tmpfs"
+                | "--ulimit"
+                | "--log-driver"
+                | "--log-opt"
+                | "--gpus"
+                | "--group-add"
         ),
         _ => false,
     }
@@ -58,7 +128,14 @@ fn launcher_of<'a>(command: &'a str, args: &'a [String]) -> Option<(&'static str
         ("npm", Some("exec" | "x"), _) => ("npm exec", &args[1..]),
         ("bunx", ..) => ("bunx", args),
         ("bun", Some("x"), _) => ("bunx", &args[1..]),
-        ("pnpm", Some("dlx"), _) | ("pnpx", ..) => ("pnpm dlx", if basename(command) == "pnpx" { args } else { &args[1..] }),
+        ("pnpm", Some("dlx"), _) | ("pnpx", ..) => (
+            "pnpm dlx",
+            if basename(command) == "pnpx" {
+                args
+            } else {
+                &args[1..]
+            },
+        ),
         ("yarn", Some("dlx"), _) => ("yarn dlx", &args[1..]),
         ("uvx", ..) => ("uvx", args),
         ("uv", Some("tool"), Some("run")) => ("uv tool run", &args[2..]),
@@ -116,7 +193,11 @@ fn split_npm(spec: &str) -> (String, Option<String>) {
         Some((n, v)) => (n, Some(v.to_string())),
         None => (rest, None),
     };
-    let full = if scope.is_empty() { name.to_string() } else { format!("@{scope}/{name}") };
+    let full = if scope.is_empty() {
+        name.to_string()
+    } else {
+        format!("@{scope}/{name}")
+    };
     (full, ver)
 }
 
@@ -137,7 +218,11 @@ fn split_pypi(spec: &str) -> (String, Option<String>, bool) {
         let exact = v != "latest";
         return (strip_extras(n), exact.then(|| v.to_string()), exact);
     }
-    let end = spec.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '[' | ']' | ','))).unwrap_or(spec.len());
+    let end = spec
+        .find(|c: char| {
+            !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '[' | ']' | ','))
+        })
+        .unwrap_or(spec.len());
     (strip_extras(&spec[..end]), None, false)
 }
 
@@ -149,7 +234,10 @@ fn is_exact_semver(v: &str) -> bool {
     let v = v.strip_prefix('v').unwrap_or(v);
     let core = v.split(['-', '+']).next().unwrap_or(v);
     let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The package a server's `command` + `args` fetch, or `None` for a local command.
@@ -159,17 +247,38 @@ pub fn launched(command: &str, args: &[String]) -> Option<Launched> {
     Some(match launcher {
         "uvx" | "uv tool run" | "pipx run" => {
             let (name, version, pinned) = split_pypi(&spec);
-            Launched { launcher, ecosystem: Ecosystem::PyPI, name, version, spec, pinned }
+            Launched {
+                launcher,
+                ecosystem: Ecosystem::PyPI,
+                name,
+                version,
+                spec,
+                pinned,
+            }
         }
         "docker run" | "podman run" => {
             let (name, reference) = split_image(&spec);
             let pinned = reference.as_deref().is_some_and(is_digest);
-            Launched { launcher, ecosystem: Ecosystem::Oci, name, version: reference, spec, pinned }
+            Launched {
+                launcher,
+                ecosystem: Ecosystem::Oci,
+                name,
+                version: reference,
+                spec,
+                pinned,
+            }
         }
         _ => {
             let (name, version) = split_npm(&spec);
             let pinned = version.as_deref().is_some_and(is_exact_semver);
-            Launched { launcher, ecosystem: Ecosystem::Npm, name, version, spec, pinned }
+            Launched {
+                launcher,
+                ecosystem: Ecosystem::Npm,
+                name,
+                version,
+                spec,
+                pinned,
+            }
         }
     })
 }
@@ -185,27 +294,59 @@ mod tests {
 
     #[test]
     fn npx_forms() {
-        let x = l("npx", &["-y", "@modelcontextprotocol/server-filesystem", "/tmp"]).unwrap();
-        assert_eq!((x.name.as_str(), x.version.as_deref(), x.pinned), ("@modelcontextprotocol/server-filesystem", None, false));
+        let x = l(
+            "npx",
+            &["-y", "@modelcontextprotocol/server-filesystem", "/tmp"],
+        )
+        .unwrap();
+        assert_eq!(
+            (x.name.as_str(), x.version.as_deref(), x.pinned),
+            ("@modelcontextprotocol/server-filesystem", None, false)
+        );
         let x = l("npx", &["--yes", "some-server@1.2.3"]).unwrap();
-        assert_eq!((x.name.as_str(), x.version.as_deref(), x.pinned), ("some-server", Some("1.2.3"), true));
+        assert_eq!(
+            (x.name.as_str(), x.version.as_deref(), x.pinned),
+            ("some-server", Some("1.2.3"), true)
+        );
         assert!(!l("npx", &["-y", "some-server@latest"]).unwrap().pinned);
         assert!(!l("npx", &["-y", "some-server@^1.2.3"]).unwrap().pinned);
         let x = l("npx", &["-y", "--package=@scope/pkg@2.0.0", "bin-name"]).unwrap();
         assert_eq!((x.name.as_str(), x.pinned), ("@scope/pkg", true));
         let x = l("/usr/local/bin/npx.cmd", &["-y", "pkg"]).unwrap();
         assert_eq!(x.name, "pkg");
-        assert_eq!(l("npm", &["exec", "pkg@1.0.0"]).unwrap().launcher, "npm exec");
-        assert_eq!(l("pnpm", &["dlx", "pkg@1.0.0"]).unwrap().launcher, "pnpm dlx");
+        assert_eq!(
+            l("npm", &["exec", "pkg@1.0.0"]).unwrap().launcher,
+            "npm exec"
+        );
+        assert_eq!(
+            l("pnpm", &["dlx", "pkg@1.0.0"]).unwrap().launcher,
+            "pnpm dlx"
+        );
         assert_eq!(l("bunx", &["pkg@1.0.0"]).unwrap().launcher, "bunx");
     }
 
     #[test]
     fn python_launchers() {
         let x = l("uvx", &["mcp-server-fetch"]).unwrap();
-        assert_eq!((x.ecosystem, x.name.as_str(), x.pinned), (Ecosystem::PyPI, "mcp-server-fetch", false));
-        let x = l("uvx", &["--from", "mcp-server-git==0.6.2", "mcp-server-git", "--repository", "."]).unwrap();
-        assert_eq!((x.name.as_str(), x.version.as_deref(), x.pinned), ("mcp-server-git", Some("0.6.2"), true));
+        assert_eq!(
+            (x.ecosystem, x.name.as_str(), x.pinned),
+            (Ecosystem::PyPI, "mcp-server-fetch", false)
+        );
+        let x = l(
+            "uvx",
+            &[
+                "--from",
+                "mcp-server-git==0.6.2",
+                "mcp-server-git",
+                "--repository",
+                ".",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            (x.name.as_str(), x.version.as_deref(), x.pinned),
+            ("mcp-server-git", Some("0.6.2"), true)
+        );
         let x = l("uvx", &["mcp-server-time@2025.1.1"]).unwrap();
         assert!(x.pinned);
         assert!(!l("uvx", &["--python", "3.12", "pkg>=1"]).unwrap().pinned);
@@ -217,13 +358,30 @@ mod tests {
 
     #[test]
     fn docker_images() {
-        let x = l("docker", &["run", "-i", "--rm", "-e", "GITHUB_TOKEN", "ghcr.io/github/github-mcp-server"]).unwrap();
-        assert_eq!((x.ecosystem, x.name.as_str(), x.pinned), (Ecosystem::Oci, "ghcr.io/github/github-mcp-server", false));
+        let x = l(
+            "docker",
+            &[
+                "run",
+                "-i",
+                "--rm",
+                "-e",
+                "GITHUB_TOKEN",
+                "ghcr.io/github/github-mcp-server",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            (x.ecosystem, x.name.as_str(), x.pinned),
+            (Ecosystem::Oci, "ghcr.io/github/github-mcp-server", false)
+        );
         let digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
         let img = format!("mcp/fetch@{digest}");
         let x = l("docker", &["run", "--rm", "-i", &img]).unwrap();
         assert!(x.pinned);
-        assert!(!l("docker", &["run", "-i", "mcp/fetch:1.0"]).unwrap().pinned, "a tag can be moved");
+        assert!(
+            !l("docker", &["run", "-i", "mcp/fetch:1.0"]).unwrap().pinned,
+            "a tag can be moved"
+        );
     }
 
     #[test]

@@ -15,7 +15,9 @@ pub use launcher::{Launched, launched};
 
 use chainwarden_core::fsutil::read_text;
 use chainwarden_core::inventory::{Collected, InputError};
-use chainwarden_core::{Component, Finding, Location, Package, RuleMeta, Severity, Source, SourceKind};
+use chainwarden_core::{
+    Component, Finding, Location, Package, RuleMeta, Severity, Source, SourceKind,
+};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -47,23 +49,36 @@ pub struct Server {
 fn line_of_key(text: &str, key: &str) -> u32 {
     let needle = format!("\"{key}\"");
     text.lines()
-        .position(|l| l.contains(&needle) && l[l.find(&needle).unwrap_or(0) + needle.len()..].trim_start().starts_with(':'))
+        .position(|l| {
+            l.contains(&needle)
+                && l[l.find(&needle).unwrap_or(0) + needle.len()..]
+                    .trim_start()
+                    .starts_with(':')
+        })
         .map_or(1, |i| i as u32 + 1)
 }
 
 fn servers_in(map: Option<&Value>, text: &str, out: &mut Vec<Server>) {
-    let Some(Value::Object(servers)) = map else { return };
+    let Some(Value::Object(servers)) = map else {
+        return;
+    };
     for (name, v) in servers {
         let Value::Object(s) = v else { continue };
         let str_of = |k: &str| s.get(k).and_then(Value::as_str).map(str::to_string);
         let args = match s.get("args") {
-            Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
             _ => Vec::new(),
         };
         let mut settings = Vec::new();
         for key in ["env", "headers"] {
             if let Some(Value::Object(m)) = s.get(key) {
-                settings.extend(m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))));
+                settings.extend(
+                    m.iter()
+                        .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))),
+                );
             }
         }
         out.push(Server {
@@ -80,7 +95,8 @@ fn servers_in(map: Option<&Value>, text: &str, out: &mut Vec<Server>) {
 /// Parses a config file's text into its servers. Accepts comments and
 /// trailing commas (VS Code writes JSONC).
 pub fn parse(text: &str) -> Result<Vec<Server>, String> {
-    let v: Value = serde_json::from_str(&chainwarden_core::jsonc::strip(text)).map_err(|e| e.to_string())?;
+    let v: Value =
+        serde_json::from_str(&chainwarden_core::jsonc::strip(text)).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     servers_in(v.get("mcpServers"), text, &mut out);
     servers_in(v.get("servers"), text, &mut out);
@@ -95,7 +111,8 @@ pub fn parse(text: &str) -> Result<Vec<Server>, String> {
 
 fn read(path: &Path) -> Result<(String, Vec<Server>), InputError> {
     let text = read_text(path, MAX_FILE).map_err(|e| InputError::new(path, e.to_string()))?;
-    let servers = parse(&text).map_err(|e| InputError::new(path, format!("not a valid MCP configuration: {e}")))?;
+    let servers = parse(&text)
+        .map_err(|e| InputError::new(path, format!("not a valid MCP configuration: {e}")))?;
     Ok((text, servers))
 }
 
@@ -104,11 +121,17 @@ pub fn collect(path: &Path) -> Result<Collected, InputError> {
     let (_, servers) = read(path)?;
     let mut components = Vec::new();
     for s in servers {
-        let Some(l) = s.command.as_deref().and_then(|c| launched(c, &s.args)) else { continue };
+        let Some(l) = s.command.as_deref().and_then(|c| launched(c, &s.args)) else {
+            continue;
+        };
         let mut c = Component::new(
             Package::new(l.ecosystem, &l.name, l.version.as_deref().unwrap_or("")),
             l.name.clone(),
-            Location { path: path.to_path_buf(), line: Some(s.line), detail: Some(format!("server {}", s.name)) },
+            Location {
+                path: path.to_path_buf(),
+                line: Some(s.line),
+                detail: Some(format!("server {}", s.name)),
+            },
         );
         c.direct = Some(true);
         c.properties.insert("launcher".into(), l.launcher.into());
@@ -117,7 +140,10 @@ pub fn collect(path: &Path) -> Result<Collected, InputError> {
         c.properties.insert("pinned".into(), l.pinned.to_string());
         components.push(c);
     }
-    Ok(Collected { source: Source::new(SourceKind::McpConfig, path, "mcp"), components })
+    Ok(Collected {
+        source: Source::new(SourceKind::McpConfig, path, "mcp"),
+        components,
+    })
 }
 
 /// Known token shapes (published prefixes) that are secrets wherever they appear.
@@ -139,23 +165,49 @@ const TOKEN_PREFIXES: &[(&str, &str, usize)] = &[
 
 fn secret_kind(key: &str, value: &str) -> Option<String> {
     let v = value.trim().trim_start_matches("Bearer ").trim();
-    if v.is_empty() || v.contains("${") || v.starts_with('$') || v.starts_with('<') || v.starts_with('{') {
+    if v.is_empty()
+        || v.contains("${")
+        || v.starts_with('$')
+        || v.starts_with('<')
+        || v.starts_with('{')
+    {
         return None;
     }
-    if let Some((_, kind, min)) = TOKEN_PREFIXES.iter().find(|(p, _, min)| v.starts_with(p) && v.len() >= *min) {
+    if let Some((_, kind, min)) = TOKEN_PREFIXES
+        .iter()
+        .find(|(p, _, min)| v.starts_with(p) && v.len() >= *min)
+    {
         let _ = min;
         return Some((*kind).to_string());
     }
     let k = key.to_ascii_uppercase();
-    let secretish = ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTHORIZATION", "PAT"]
-        .iter()
-        .any(|w| k.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| part == *w) || k.ends_with(w));
+    let secretish = [
+        "KEY",
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "CREDENTIAL",
+        "AUTHORIZATION",
+        "PAT",
+    ]
+    .iter()
+    .any(|w| {
+        k.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|part| part == *w)
+            || k.ends_with(w)
+    });
     let placeholder = {
         let l = v.to_ascii_lowercase();
-        l.contains("your") || l.contains("xxxx") || l.contains("changeme") || l.contains("example") || l.contains("placeholder")
+        l.contains("your")
+            || l.contains("xxxx")
+            || l.contains("changeme")
+            || l.contains("example")
+            || l.contains("placeholder")
     };
     let distinct = v.chars().collect::<std::collections::BTreeSet<_>>().len();
-    (secretish && !placeholder && v.len() >= 16 && distinct >= 8 && !v.contains(' ')).then(|| format!("secret in `{key}`"))
+    (secretish && !placeholder && v.len() >= 16 && distinct >= 8 && !v.contains(' '))
+        .then(|| format!("secret in `{key}`"))
 }
 
 /// The non-reversible fingerprint reports show instead of a secret.
@@ -175,7 +227,9 @@ pub fn inline_secret_findings(path: &Path) -> Result<Vec<Finding>, InputError> {
         while let Some(a) = args.next() {
             if let Some((flag, value)) = a.split_once('=').filter(|(f, _)| f.starts_with("--")) {
                 candidates.push((flag.trim_start_matches('-').to_string(), value.to_string()));
-            } else if a.starts_with("--") && (a.contains("key") || a.contains("token") || a.contains("secret")) {
+            } else if a.starts_with("--")
+                && (a.contains("key") || a.contains("token") || a.contains("secret"))
+            {
                 if let Some(v) = args.peek() {
                     candidates.push((a.trim_start_matches('-').to_string(), (*v).clone()));
                 }
@@ -194,9 +248,16 @@ pub fn inline_secret_findings(path: &Path) -> Result<Vec<Finding>, InputError> {
             if let Some(kind) = secret_kind(&key, &value) {
                 let fp = fingerprint(value.trim().trim_start_matches("Bearer ").trim());
                 out.push(
-                    Finding::new(&INLINE_SECRET, format!("{kind} written inline for MCP server `{}`", s.name))
-                        .location(Location { path: path.to_path_buf(), line: Some(s.line), detail: Some(format!("server {}", s.name)) })
-                        .evidence(format!("fingerprint {fp}")),
+                    Finding::new(
+                        &INLINE_SECRET,
+                        format!("{kind} written inline for MCP server `{}`", s.name),
+                    )
+                    .location(Location {
+                        path: path.to_path_buf(),
+                        line: Some(s.line),
+                        detail: Some(format!("server {}", s.name)),
+                    })
+                    .evidence(format!("fingerprint {fp}")),
                 );
             }
         }
@@ -254,14 +315,29 @@ mod tests {
         let got: Vec<(String, &str, u32)> = c
             .components
             .iter()
-            .map(|c| (c.package.purl(), c.properties["pinned"].as_str(), c.locations[0].line.unwrap()))
+            .map(|c| {
+                (
+                    c.package.purl(),
+                    c.properties["pinned"].as_str(),
+                    c.locations[0].line.unwrap(),
+                )
+            })
             .collect();
         assert_eq!(
             got,
             [
                 ("pkg:pypi/mcp-server-fetch@2025.4.7".to_string(), "true", 12),
-                ("pkg:npm/%40modelcontextprotocol/server-filesystem".to_string(), "false", 3),
-                ("pkg:oci/github-mcp-server?repository_url=ghcr.io/github/github-mcp-server".to_string(), "false", 7),
+                (
+                    "pkg:npm/%40modelcontextprotocol/server-filesystem".to_string(),
+                    "false",
+                    3
+                ),
+                (
+                    "pkg:oci/github-mcp-server?repository_url=ghcr.io/github/github-mcp-server"
+                        .to_string(),
+                    "false",
+                    7
+                ),
             ]
         );
     }
