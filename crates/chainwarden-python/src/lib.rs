@@ -15,4 +15,6 @@ pub mod environment;
 pub mod site;
 
 pub use collect::collect_site_dir;
+pub use requirements::collect_requirements;
 pub use environment::{EnvironmentKind, PythonEnvironment};
+pub mod requirements;

@@ -176,7 +176,7 @@ fn pth_locations(
 ) -> Vec<(PathBuf, Reached, Vec<String>)> {
     let mut pth_files: Vec<&String> = entries.iter().filter(|n| n.ends_with(".pth")).collect();
     pth_files.sort();
-    let mut seen: HashSet<PathBuf> = HashSet::from([normalize(site_dir)]);
+    let mut seen: HashSet<PathBuf> = HashSet::from([lexical_normalize(site_dir)]);
     let mut out = Vec::new();
     for name in pth_files {
         let pth = site_dir.join(name);
@@ -199,7 +199,7 @@ fn pth_locations(
             {
                 continue;
             }
-            let dir = normalize(&site_dir.join(line.trim_end()));
+            let dir = lexical_normalize(&site_dir.join(line.trim_end()));
             if !dir.is_dir() || !seen.insert(dir.clone()) {
                 continue;
             }
@@ -246,7 +246,7 @@ fn egg_link_candidates(
         let Some(target) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
             continue;
         };
-        let target = normalize(&location.join(target));
+        let target = lexical_normalize(&location.join(target));
         if !target.is_dir() {
             continue;
         }
@@ -264,7 +264,7 @@ fn egg_link_candidates(
 }
 
 /// Lexical `abspath`: joins and folds `.`/`..` without touching the disk.
-fn normalize(p: &Path) -> PathBuf {
+pub(crate) fn lexical_normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
