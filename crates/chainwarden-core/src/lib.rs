@@ -8,6 +8,7 @@ pub mod discover;
 pub mod ecosystem;
 pub mod finding;
 pub mod fsutil;
+pub mod graph;
 pub mod inventory;
 pub mod jsonc;
 pub mod oci;
