@@ -1,0 +1,429 @@
+//! The terminal table: findings (worst first), then components by source,
+//! then a summary line. Lines fit the requested width (100 by default):
+//! long paths are shortened in the middle, long messages wrap in their column.
+
+use crate::paths::{relative_to_roots, shorten_middle};
+use crate::{RenderOptions, Report};
+use chainwarden_core::{Component, Finding, Location, Severity, Source, SourceId, SourceKind};
+use std::io::{self, Write};
+
+/// Writes the table.
+pub fn write(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let style = Style {
+        color: options.color,
+    };
+    let width = options.width.max(60);
+    let inv = report.inventory;
+    writeln!(
+        out,
+        "{} {}: {} ({})",
+        style.bold(chainwarden_core::TOOL_NAME),
+        chainwarden_core::TOOL_VERSION,
+        report.target,
+        report.created
+    )?;
+    if let Some(d) = &report.advisory_data {
+        writeln!(
+            out,
+            "advisory data: {} ({}, {} records)",
+            d.name, d.date, d.records
+        )?;
+    }
+    writeln!(out)?;
+    write_findings(report, &style, width, out)?;
+    writeln!(out)?;
+    write_components(report, &style, width, out)?;
+    if !inv.errors.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            style.bold(&format!("ERRORS ({})", inv.errors.len()))
+        )?;
+        for e in &inv.errors {
+            let path = shorten_middle(&e.path.to_string_lossy(), width / 2);
+            writeln!(out, "  {path}: {}", e.message)?;
+        }
+    }
+    if !report.notes.is_empty() {
+        writeln!(out)?;
+        for note in &report.notes {
+            writeln!(out, "{} {note}", style.paint("33", "note:"))?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", summary(report, &style))
+}
+
+/// `4 components in 2 sources; 3 findings: 1 critical, 1 high, 1 medium`.
+fn summary(report: &Report<'_>, style: &Style) -> String {
+    let inv = report.inventory;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut line = format!(
+        "{} in {}; ",
+        plural(inv.components.len(), "component", "components"),
+        plural(inv.sources.len(), "source", "sources")
+    );
+    if report.findings.is_empty() {
+        line.push_str("no findings");
+        return line;
+    }
+    let parts: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|s| {
+            let n = report.findings.iter().filter(|f| f.severity == *s).count();
+            (n > 0).then(|| style.severity(*s, &format!("{n} {s}")))
+        })
+        .collect();
+    line.push_str(&format!(
+        "{}: {}",
+        plural(report.findings.len(), "finding", "findings"),
+        parts.join(", ")
+    ));
+    line
+}
+
+fn write_findings(
+    report: &Report<'_>,
+    style: &Style,
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if report.findings.is_empty() {
+        return writeln!(out, "No findings.");
+    }
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!("FINDINGS ({})", report.findings.len()))
+    )?;
+    let mut sorted: Vec<&Finding> = report.findings.iter().collect();
+    sorted.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.package.cmp(&b.package))
+    });
+    let rows: Vec<[String; 5]> = sorted
+        .iter()
+        .map(|f| {
+            [
+                f.severity.to_string(),
+                f.rule.clone(),
+                package_label(report, f),
+                location_label(report, f),
+                f.message.clone(),
+            ]
+        })
+        .collect();
+    // Column widths: content width, capped; the message takes the rest.
+    let caps = [8, 22, 26, 32];
+    let mut widths = [0usize; 4];
+    for (i, w) in widths.iter_mut().enumerate() {
+        let header = ["SEVERITY", "RULE", "PACKAGE", "LOCATION"][i].len();
+        let content = rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+        *w = header.max(content).min(caps[i]);
+    }
+    let used: usize = widths.iter().sum::<usize>() + 2 * 4;
+    let message_width = width.saturating_sub(used);
+    let inline_message = message_width >= 24;
+    let header = format!(
+        "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}{}",
+        "SEVERITY",
+        "RULE",
+        "PACKAGE",
+        "LOCATION",
+        if inline_message { "  MESSAGE" } else { "" },
+        w0 = widths[0],
+        w1 = widths[1],
+        w2 = widths[2],
+        w3 = widths[3],
+    );
+    writeln!(out, "{}", style.bold(header.trim_end()))?;
+    for (row, f) in rows.iter().zip(&sorted) {
+        let cells: Vec<String> = (0..4)
+            .map(|i| {
+                let text = if i == 3 {
+                    shorten_middle(&row[i], widths[i])
+                } else {
+                    truncate(&row[i], widths[i])
+                };
+                pad(&text, widths[i])
+            })
+            .collect();
+        let severity = style.severity(f.severity, &cells[0]);
+        let lead = format!("{severity}  {}  {}  {}", cells[1], cells[2], cells[3]);
+        if inline_message {
+            let lines = wrap(&row[4], message_width);
+            let indent = " ".repeat(used);
+            for (n, line) in lines.iter().enumerate() {
+                if n == 0 {
+                    writeln!(out, "{lead}  {line}")?;
+                } else {
+                    writeln!(out, "{indent}{line}")?;
+                }
+            }
+        } else {
+            writeln!(out, "{}", lead.trim_end())?;
+            for line in wrap(&row[4], width.saturating_sub(4)) {
+                writeln!(out, "    {line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn package_label(report: &Report<'_>, f: &Finding) -> String {
+    let display = f
+        .component
+        .and_then(|id| report.inventory.components.get(id.0))
+        .map(|c| c.display_name.as_str());
+    match &f.package {
+        Some(p) => format!("{}@{}", display.unwrap_or(&p.name), p.version),
+        None => "-".to_string(),
+    }
+}
+
+fn location_label(report: &Report<'_>, f: &Finding) -> String {
+    let loc: Option<&Location> = f.location.as_ref().or_else(|| {
+        f.component
+            .and_then(|id| report.inventory.components.get(id.0))
+            .and_then(|c| c.locations.first())
+    });
+    let Some(loc) = loc else {
+        return "-".to_string();
+    };
+    let path = match relative_to_roots(&loc.path, &report.inventory.roots) {
+        Some((_, rel)) => rel,
+        None => loc.path.to_string_lossy().into_owned(),
+    };
+    match loc.line {
+        Some(line) => format!("{path}:{line}"),
+        None => path,
+    }
+}
+
+fn write_components(
+    report: &Report<'_>,
+    style: &Style,
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let inv = report.inventory;
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "COMPONENTS ({} in {} sources)",
+            inv.components.len(),
+            inv.sources.len()
+        ))
+    )?;
+    if inv.sources.is_empty() && inv.components.is_empty() {
+        return writeln!(out, "No components found.");
+    }
+    for (i, source) in inv.sources.iter().enumerate() {
+        let components: Vec<&Component> = inv.components_of(SourceId(i)).map(|(_, c)| c).collect();
+        writeln!(out)?;
+        writeln!(out, "{}", source_heading(source, components.len(), width))?;
+        if components.is_empty() {
+            writeln!(out, "  (no components)")?;
+            continue;
+        }
+        let name_w = components
+            .iter()
+            .map(|c| c.display_name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(4, 32);
+        let version_w = components
+            .iter()
+            .map(|c| c.package.version.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(7, 20);
+        let kind_w = 10;
+        let notes_w = width
+            .saturating_sub(2 + name_w + version_w + kind_w + 6)
+            .max(10);
+        let header = format!(
+            "  {:<name_w$}  {:<version_w$}  {:<kind_w$}  NOTES",
+            "NAME", "VERSION", "DEPENDENCY"
+        );
+        writeln!(out, "{}", style.dim(&header))?;
+        for c in components {
+            let kind = match c.direct {
+                Some(true) => "direct",
+                Some(false) => "transitive",
+                None => "-",
+            };
+            let line = format!(
+                "  {}  {}  {:<kind_w$}  {}",
+                pad(&truncate(&c.display_name, name_w), name_w),
+                pad(&truncate(&c.package.version, version_w), version_w),
+                kind,
+                shorten_middle(&component_notes(c), notes_w)
+            );
+            writeln!(out, "{}", line.trim_end())?;
+        }
+    }
+    // Components whose source index is out of range still get listed.
+    let orphans: Vec<&Component> = inv
+        .components
+        .iter()
+        .filter(|c| c.source.0 >= inv.sources.len())
+        .collect();
+    if !orphans.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "(unknown source)")?;
+        for c in orphans {
+            writeln!(out, "  {} {}", c.display_name, c.package.version)?;
+        }
+    }
+    Ok(())
+}
+
+fn source_heading(source: &Source, count: usize, width: usize) -> String {
+    let kind = match source.kind {
+        SourceKind::PythonEnvironment => "environment",
+        SourceKind::NodeModules => "node_modules",
+        SourceKind::Lockfile => "lockfile",
+        SourceKind::Manifest => "manifest",
+        SourceKind::Workflow => "workflow",
+        SourceKind::McpConfig => "mcp config",
+    };
+    let mut facts = vec![source.format.clone()];
+    if let Some(py) = &source.python_version {
+        facts.push(format!("Python {py}"));
+    }
+    facts.push(format!(
+        "{count} component{}",
+        if count == 1 { "" } else { "s" }
+    ));
+    let tail = format!(" ({})", facts.join(", "));
+    let room = width
+        .saturating_sub(kind.len() + 1 + tail.chars().count())
+        .max(20);
+    format!(
+        "{kind} {}{tail}",
+        shorten_middle(&source.path.to_string_lossy(), room)
+    )
+}
+
+/// What the user should notice about a component: editable installs and
+/// direct URL origins.
+fn component_notes(c: &Component) -> String {
+    let mut notes = Vec::new();
+    if c.properties
+        .get("editable")
+        .is_some_and(|v| v == "true" || v == "1")
+    {
+        notes.push("editable".to_string());
+    }
+    if let Some(url) = c.properties.get("url") {
+        notes.push(format!("url: {url}"));
+    }
+    notes.join("; ")
+}
+
+/// Cuts `s` to `width` characters, marking the cut with `…`.
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+    t.push('…');
+    t
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// Wraps text at spaces into lines of at most `width` characters (a word
+/// longer than a line is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        while word.chars().count() > width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let head: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            lines.push(head);
+        }
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// ANSI styling, or none.
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    fn severity(&self, s: Severity, text: &str) -> String {
+        let code = match s {
+            Severity::Critical => "1;31",
+            Severity::High => "31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+            Severity::Info => "2",
+        };
+        self.paint(code, text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_respects_width_and_keeps_words() {
+        let lines = wrap("one two three four five six", 9);
+        assert_eq!(lines, vec!["one two", "three", "four five", "six"]);
+        let long = wrap("abcdefghijklmnop", 8);
+        assert_eq!(long, vec!["abcdefgh", "ijklmnop"]);
+        assert_eq!(wrap("", 10), vec![""]);
+    }
+
+    #[test]
+    fn truncation_marks_the_cut() {
+        assert_eq!(truncate("advisory/malicious", 10), "advisory/…");
+        assert_eq!(truncate("ok", 10), "ok");
+    }
+}
