@@ -16,13 +16,13 @@ start-up hooks such as the `litellm_init.pth` stealer of 2026-03-24.\n\n\
 Exit codes: 0 = nothing at or above --fail-on, 1 = findings at or above it, 2 = usage or input error.",
     after_help = "Examples:\n  chainwarden scan .                       inventory + advisories + hooks under the current folder\n  chainwarden scan ~/.venvs --format cyclonedx --output sbom.json\n  chainwarden why urllib3 .venv            which installed package pulled in urllib3?\n  chainwarden verify .venv                 re-hash every installed file against RECORD\n  chainwarden db status                    which advisory data is in use, and how old"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Inventory every environment and lockfile under PATH, match advisories, audit start-up hooks.
     Scan(ScanArgs),
     /// Show every path from a top-level package to NAME, per environment or lockfile.
@@ -41,7 +41,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// A readable table (the default on a terminal).
     Table,
     /// chainwarden's own JSON (versioned; docs/json-format.md).
@@ -55,7 +55,7 @@ pub enum FormatArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SeverityArg {
+pub(crate) enum SeverityArg {
     Info,
     Low,
     Medium,
@@ -66,7 +66,7 @@ pub enum SeverityArg {
 }
 
 impl SeverityArg {
-    pub fn severity(self) -> Option<Severity> {
+    pub(crate) fn severity(self) -> Option<Severity> {
         match self {
             SeverityArg::Info => Some(Severity::Info),
             SeverityArg::Low => Some(Severity::Low),
@@ -80,94 +80,94 @@ impl SeverityArg {
 
 /// Options shared by every command that writes a report.
 #[derive(Debug, Args)]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "table")]
-    pub format: FormatArg,
+    pub(crate) format: FormatArg,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Exit with 1 when a finding is at or above this severity [default: high, or `[scan] fail-on` in chainwarden.toml].
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<SeverityArg>,
+    pub(crate) fail_on: Option<SeverityArg>,
     /// Read this configuration instead of the chainwarden.toml found upward from the first PATH.
     #[arg(long, value_name = "FILE", env = "CHAINWARDEN_CONFIG")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     /// Colour the table: auto (when standard output is a terminal), always, never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
-    pub color: String,
+    pub(crate) color: String,
 }
 
 /// Which advisory data to use.
 #[derive(Debug, Args)]
-pub struct AdvisoryArgs {
+pub(crate) struct AdvisoryArgs {
     /// Use exactly these OSV records for this run (a folder or an OSV export zip); repeatable.
     /// The stored database is not touched.
     #[arg(long = "advisories", value_name = "SOURCE")]
-    pub advisories: Vec<PathBuf>,
+    pub(crate) advisories: Vec<PathBuf>,
     /// The advisory database folder [default: $XDG_DATA_HOME/chainwarden/advisories, else the embedded snapshot].
     #[arg(long, value_name = "PATH", env = "CHAINWARDEN_DB")]
-    pub db: Option<PathBuf>,
+    pub(crate) db: Option<PathBuf>,
     /// Skip advisory matching.
     #[arg(long, conflicts_with_all = ["advisories", "db"])]
-    pub no_advisories: bool,
+    pub(crate) no_advisories: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub(crate) struct ScanArgs {
     /// Folders or files to scan: project trees, virtualenvs, site-packages, lockfiles [default: .].
     #[arg(value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// Run every analyzer: also re-hash installed files (verify) and run the malicious-code heuristics (inspect).
     #[arg(long)]
-    pub deep: bool,
+    pub(crate) deep: bool,
     #[command(flatten)]
-    pub advisory: AdvisoryArgs,
+    pub(crate) advisory: AdvisoryArgs,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct WhyArgs {
+pub(crate) struct WhyArgs {
     /// The package to explain (any spelling: `Typing_Extensions` finds typing-extensions).
-    pub name: String,
+    pub(crate) name: String,
     /// Where to look [default: .].
     #[arg(value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// Output format: table or json.
     #[arg(long, short = 'f', value_enum, default_value = "table")]
-    pub format: FormatArg,
+    pub(crate) format: FormatArg,
 }
 
 #[derive(Debug, Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// Environments or site-packages folders to verify [default: .].
     #[arg(value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// A package archive (.whl, .tar.gz, .zip, .tgz), a source tree, or a folder with environments.
     #[arg(value_name = "PATH", required = true)]
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct ExposureArgs {
+pub(crate) struct ExposureArgs {
     /// The home folder to examine [default: $HOME].
     #[arg(long, value_name = "DIR")]
-    pub home: Option<PathBuf>,
+    pub(crate) home: Option<PathBuf>,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum DbCommand {
+pub(crate) enum DbCommand {
     /// Import OSV records (folders of JSON or YAML, or OSV export zips) into the database.
     Import {
         #[arg(value_name = "SOURCE", required = true)]
@@ -197,7 +197,10 @@ pub enum DbCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct RulesArgs {
+pub(crate) struct RulesArgs {
     /// Show one rule in full.
-    pub id: Option<String>,
+    pub(crate) id: Option<String>,
+    /// Print the rules reference (docs/rules.md) as Markdown.
+    #[arg(long)]
+    pub(crate) markdown: bool,
 }

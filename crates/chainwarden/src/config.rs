@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-pub const FILE_NAME: &str = "chainwarden.toml";
+pub(crate) const FILE_NAME: &str = "chainwarden.toml";
 
 /// The raw file, as written.
 #[derive(Debug, Default, Deserialize)]
@@ -16,6 +16,8 @@ pub const FILE_NAME: &str = "chainwarden.toml";
 struct RawConfig {
     #[serde(default)]
     scan: RawScan,
+    #[serde(default)]
+    policy: chainwarden_policy::PolicyConfig,
     #[serde(default)]
     ignore: Vec<Spanned<RawIgnore>>,
 }
@@ -43,22 +45,23 @@ struct RawIgnore {
 
 /// One validated ignore entry.
 #[derive(Debug, Clone)]
-pub struct IgnoreEntry {
-    pub id: String,
-    pub package: Option<String>,
-    pub version: Option<String>,
-    pub reason: String,
-    pub expires: jiff::civil::Date,
-    pub line: u32,
+pub(crate) struct IgnoreEntry {
+    pub(crate) id: String,
+    pub(crate) package: Option<String>,
+    pub(crate) version: Option<String>,
+    pub(crate) reason: String,
+    pub(crate) expires: jiff::civil::Date,
+    pub(crate) line: u32,
 }
 
 /// The validated configuration.
 #[derive(Debug, Clone, Default)]
-pub struct Config {
-    pub path: Option<PathBuf>,
-    pub fail_on: Option<Severity>,
-    pub max_advisory_age_days: Option<u32>,
-    pub ignores: Vec<IgnoreEntry>,
+pub(crate) struct Config {
+    pub(crate) path: Option<PathBuf>,
+    pub(crate) fail_on: Option<Severity>,
+    pub(crate) max_advisory_age_days: Option<u32>,
+    pub(crate) policy: chainwarden_policy::PolicyConfig,
+    pub(crate) ignores: Vec<IgnoreEntry>,
 }
 
 fn line_of(text: &str, offset: usize) -> u32 {
@@ -67,7 +70,7 @@ fn line_of(text: &str, offset: usize) -> u32 {
 
 impl Config {
     /// Parses and validates `text` read from `path`.
-    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+    pub(crate) fn parse(path: &Path, text: &str) -> Result<Config> {
         let raw: RawConfig = toml::from_str(text)
             .with_context(|| format!("{}: invalid configuration", path.display()))?;
         let fail_on = raw
@@ -107,12 +110,13 @@ impl Config {
             path: Some(path.to_path_buf()),
             fail_on,
             max_advisory_age_days: raw.scan.max_advisory_age_days,
+            policy: raw.policy,
             ignores,
         })
     }
 
     /// Loads `explicit`, or the first `chainwarden.toml` found upward from `start`.
-    pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<Config> {
+    pub(crate) fn discover(explicit: Option<&Path>, start: &Path) -> Result<Config> {
         let path = match explicit {
             Some(p) => Some(p.to_path_buf()),
             None => {
@@ -138,7 +142,7 @@ impl Config {
     }
 }
 
-pub const IGNORE_EXPIRED: RuleMeta = RuleMeta {
+pub(crate) const IGNORE_EXPIRED: RuleMeta = RuleMeta {
     id: "config/ignore-expired",
     summary: "An ignore entry in chainwarden.toml has expired and no longer applies",
     default_severity: Severity::Low,
@@ -146,7 +150,7 @@ pub const IGNORE_EXPIRED: RuleMeta = RuleMeta {
     fix: "Fix the finding, or renew the entry with a new `expires` date and a current reason.",
 };
 
-pub const IGNORE_STALE: RuleMeta = RuleMeta {
+pub(crate) const IGNORE_STALE: RuleMeta = RuleMeta {
     id: "config/ignore-stale",
     summary: "An ignore entry in chainwarden.toml matches no finding",
     default_severity: Severity::Info,
@@ -154,14 +158,14 @@ pub const IGNORE_STALE: RuleMeta = RuleMeta {
     fix: "Remove the entry.",
 };
 
-pub const RULES: &[RuleMeta] = &[IGNORE_EXPIRED, IGNORE_STALE];
+pub(crate) const RULES: &[RuleMeta] = &[IGNORE_EXPIRED, IGNORE_STALE];
 
 /// Does `entry` name this finding (by rule id, advisory id or alias, and package)?
 fn matches(entry: &IgnoreEntry, f: &Finding) -> bool {
     let id_match = entry.id == f.rule
         || f.advisory
             .as_ref()
-            .is_some_and(|a| a.id == entry.id || a.aliases.iter().any(|x| *x == entry.id));
+            .is_some_and(|a| a.id == entry.id || a.aliases.contains(&entry.id));
     if !id_match {
         return false;
     }
@@ -181,14 +185,18 @@ fn matches(entry: &IgnoreEntry, f: &Finding) -> bool {
 
 /// What applying the ignore list did.
 #[derive(Debug, Default)]
-pub struct Applied {
-    pub kept: Vec<Finding>,
-    pub ignored: Vec<(Finding, String)>,
+pub(crate) struct Applied {
+    pub(crate) kept: Vec<Finding>,
+    pub(crate) ignored: Vec<(Finding, String)>,
 }
 
 /// Drops the findings named by live entries; reports expired and stale entries
 /// as findings of their own (located at the entry's line).
-pub fn apply_ignores(config: &Config, findings: Vec<Finding>, today: jiff::civil::Date) -> Applied {
+pub(crate) fn apply_ignores(
+    config: &Config,
+    findings: Vec<Finding>,
+    today: jiff::civil::Date,
+) -> Applied {
     let mut used = vec![false; config.ignores.len()];
     let mut out = Applied::default();
     for f in findings {

@@ -1,13 +1,33 @@
 //! The `chainwarden` command.
 
 mod cli;
+mod cmd;
 mod config;
+mod output;
+mod pipeline;
+mod rules;
 
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let _ = cli;
-    ExitCode::SUCCESS
+    let result = match &cli.command {
+        cli::Command::Scan(a) => cmd::scan::run(a),
+        cli::Command::Why(a) => cmd::why::run(a),
+        cli::Command::Rules(a) => cmd::rules::run(a),
+        other => Err(anyhow::anyhow!(
+            "`{other:?}` is not available in this build yet"
+        )),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            #[allow(clippy::print_stderr)] // the one place errors reach the user
+            {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
 }

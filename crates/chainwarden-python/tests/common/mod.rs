@@ -26,7 +26,11 @@ pub fn real_venv() -> PathBuf {
 pub fn namespace_venv() -> PathBuf {
     testkit::venv(
         "py-namespaces",
-        &[&["zope.interface==7.2", "sphinx==8.1.3", "google-api-core==2.24.0"]],
+        &[&[
+            "zope.interface==7.2",
+            "sphinx==8.1.3",
+            "google-api-core==2.24.0",
+        ]],
     )
 }
 
@@ -81,10 +85,7 @@ dependencies = ["requests>=2.31", "colorama; sys_platform == 'win32'"]
 fancy = ["rich>=13"]
 "#,
     );
-    write(
-        &dir.join("src/cw_editable_demo/__init__.py"),
-        "VALUE = 1\n",
-    );
+    write(&dir.join("src/cw_editable_demo/__init__.py"), "VALUE = 1\n");
     dir
 }
 
@@ -93,10 +94,7 @@ fancy = ["rich>=13"]
 pub fn editable_venv() -> PathBuf {
     let project = editable_project();
     let project = project.to_str().expect("utf-8 path");
-    testkit::venv(
-        "py-editable",
-        &[&["rich==13.9.4"], &["-e", project]],
-    )
+    testkit::venv("py-editable", &[&["rich==13.9.4"], &["-e", project]])
 }
 
 /// (d) legacy installs that leave `*.egg-info`: a `setup.py install
@@ -108,7 +106,11 @@ pub fn egg_venv() -> PathBuf {
     fs::create_dir_all(root.parent().expect("parent")).expect("mkdir");
     testkit::build_once(&root, |dir| {
         let venv = dir.join("venv");
-        testkit::run(Command::new(testkit::python()).args(["-m", "venv"]).arg(&venv));
+        testkit::run(
+            Command::new(testkit::python())
+                .args(["-m", "venv"])
+                .arg(&venv),
+        );
         let py = venv.join("bin/python");
         testkit::run(Command::new(&py).args([
             "-m",
@@ -137,11 +139,14 @@ setup(
 "#,
         );
         write(&legacy.join("legacy_lib/__init__.py"), "X = 1\n");
-        testkit::run(
-            Command::new(&py)
-                .current_dir(&legacy)
-                .args(["setup.py", "-q", "install", "--single-version-externally-managed", "--record", "installed.txt"]),
-        );
+        testkit::run(Command::new(&py).current_dir(&legacy).args([
+            "setup.py",
+            "-q",
+            "install",
+            "--single-version-externally-managed",
+            "--record",
+            "installed.txt",
+        ]));
         let dev = dir.join("dev-lib");
         write(
             &dev.join("setup.py"),
@@ -150,17 +155,21 @@ setup(name="dev-lib", version="0.9", py_modules=["dev_lib"], install_requires=["
 "#,
         );
         write(&dev.join("dev_lib.py"), "Y = 2\n");
-        testkit::run(Command::new(&py).args([
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            "--no-use-pep517",
-            "--no-build-isolation",
-            "--no-deps",
-            "-e",
-        ]).arg(&dev));
+        testkit::run(
+            Command::new(&py)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--disable-pip-version-check",
+                    "--no-use-pep517",
+                    "--no-build-isolation",
+                    "--no-deps",
+                    "-e",
+                ])
+                .arg(&dev),
+        );
     });
     root.join("venv")
 }

@@ -1,0 +1,87 @@
+//! Writing a report where the user asked, and the exit code it implies.
+
+use crate::cli::{FormatArg, OutputArgs};
+use crate::config::Config;
+use anyhow::{Context, Result};
+use chainwarden_core::{Finding, Severity};
+use chainwarden_report::{Format, RenderOptions, Report};
+use std::io::{IsTerminal, Write};
+
+pub(crate) fn format_of(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+        FormatArg::Cyclonedx => Format::CycloneDx,
+        FormatArg::Spdx => Format::Spdx,
+        FormatArg::Sarif => Format::Sarif,
+    }
+}
+
+/// Renders `report` to `--output FILE` or standard output.
+pub(crate) fn write(args: &OutputArgs, report: &Report<'_>) -> Result<()> {
+    let format = format_of(args.format);
+    match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            chainwarden_report::render_with(
+                format,
+                report,
+                &RenderOptions {
+                    color: false,
+                    ..Default::default()
+                },
+                &mut buf,
+            )?;
+            std::fs::write(path, buf)
+                .with_context(|| format!("could not write the report to {}", path.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let color = match args.color.as_str() {
+                "always" => true,
+                "never" => false,
+                _ => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let mut lock = stdout.lock();
+            chainwarden_report::render_with(
+                format,
+                report,
+                &RenderOptions {
+                    color,
+                    ..Default::default()
+                },
+                &mut lock,
+            )?;
+            lock.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// The severity that fails the run: `--fail-on`, else the config's, else high.
+pub(crate) fn fail_on(args: &OutputArgs, config: &Config) -> Option<Severity> {
+    match args.fail_on {
+        Some(s) => s.severity(),
+        None => Some(config.fail_on.unwrap_or(Severity::High)),
+    }
+}
+
+/// 0 when nothing reaches the threshold, 1 otherwise.
+pub(crate) fn exit_code(findings: &[Finding], threshold: Option<Severity>) -> u8 {
+    match threshold {
+        Some(t) if findings.iter().any(|f| f.severity >= t) => 1,
+        _ => 0,
+    }
+}
+
+/// "Now", or `SOURCE_DATE_EPOCH` for reproducible reports.
+pub(crate) fn now() -> jiff::Timestamp {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
+        .unwrap_or_else(|| {
+            jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
+                .unwrap_or_else(|_| jiff::Timestamp::now())
+        })
+}

@@ -1,0 +1,87 @@
+//! collect → analyze: builds the inventory of the scanned paths and runs the
+//! analyzers over it. Nothing here prints; the commands decide what to show.
+
+use crate::config::Config;
+use chainwarden_core::discover::{self, Discovered, FileKind, WalkLimits};
+use chainwarden_core::inventory::{Collected, InputError};
+use chainwarden_core::{Finding, Inventory, Location};
+use std::path::PathBuf;
+
+/// Walks the roots and runs every collector on what the walk found.
+pub(crate) fn collect(roots: &[PathBuf]) -> (Inventory, Discovered) {
+    let found = discover::discover(roots, WalkLimits::default());
+    let mut inv = Inventory {
+        roots: roots.to_vec(),
+        ..Default::default()
+    };
+    inv.errors.extend(found.errors.iter().cloned());
+    let add = |inv: &mut Inventory, collected: Option<Collected>, errors: Vec<InputError>| {
+        inv.errors.extend(errors);
+        if let Some(c) = collected {
+            inv.push(c);
+        }
+    };
+    for site in &found.site_dirs {
+        let (c, e) = chainwarden_python::collect_site_dir(site);
+        add(&mut inv, c, e);
+    }
+    for (kind, path) in &found.files {
+        let root = roots
+            .iter()
+            .find(|r| path.starts_with(r))
+            .cloned()
+            .unwrap_or_else(|| path.clone());
+        let result: Result<Option<Collected>, InputError> = match kind {
+            FileKind::Requirements => {
+                let (c, e) = chainwarden_python::collect_requirements(path, &root);
+                inv.errors.extend(e);
+                Ok(c)
+            }
+            FileKind::Workflow | FileKind::Action => {
+                chainwarden_gha::collect(*kind, path).map(Some)
+            }
+            FileKind::McpConfig => chainwarden_mcp::collect(path).map(Some),
+            _ => Ok(None),
+        };
+        match result {
+            Ok(c) => add(&mut inv, c, Vec::new()),
+            Err(e) => inv.errors.push(e),
+        }
+    }
+    (inv, found)
+}
+
+/// What to analyze beyond the inventory.
+pub(crate) struct AnalyzeOptions<'a> {
+    pub(crate) config: &'a Config,
+    pub(crate) now: jiff::Timestamp,
+}
+
+/// Runs the analyzers over an inventory.
+pub(crate) fn analyze(
+    inv: &Inventory,
+    found: &Discovered,
+    opts: &AnalyzeOptions<'_>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for e in &inv.errors {
+        findings.push(input_error_finding(e));
+    }
+    findings.extend(chainwarden_policy::evaluate(
+        inv,
+        &opts.config.policy,
+        opts.now,
+    ));
+    for path in found.files_of(FileKind::McpConfig) {
+        // Parse errors were reported by the collector already.
+        if let Ok(f) = chainwarden_mcp::inline_secret_findings(path) {
+            findings.extend(f);
+        }
+    }
+    findings
+}
+
+pub(crate) fn input_error_finding(e: &InputError) -> Finding {
+    Finding::new(&crate::rules::INPUT_MALFORMED, e.message.clone())
+        .location(Location::file(&e.path))
+}

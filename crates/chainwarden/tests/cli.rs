@@ -1,0 +1,247 @@
+//! End-to-end tests: the real binary on real inputs.
+
+use assert_cmd::Command;
+use chainwarden_testkit as testkit;
+use std::path::{Path, PathBuf};
+
+fn litellm_fixture() -> PathBuf {
+    testkit::shared_dir().join("fixtures/litellm-1.82.8/site-packages")
+}
+
+fn cw() -> Command {
+    let mut c = Command::cargo_bin("chainwarden").expect("binary");
+    c.env("SOURCE_DATE_EPOCH", "1774310400")
+        .env_remove("CHAINWARDEN_DB")
+        .env_remove("CHAINWARDEN_CONFIG");
+    c
+}
+
+fn json(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).expect("valid JSON")
+}
+
+#[test]
+fn cyclonedx_of_the_litellm_fixture_lists_its_packages() {
+    let out = cw()
+        .args(["scan", "--format", "cyclonedx", "--fail-on", "never"])
+        .arg(litellm_fixture())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bom = json(&out.stdout);
+    assert_eq!(bom["specVersion"], "1.6");
+    let purls: Vec<&str> = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .collect();
+    for p in [
+        "pkg:pypi/litellm@1.82.8",
+        "pkg:pypi/openai@1.99.0",
+        "pkg:pypi/setuptools@80.9.0",
+    ] {
+        assert!(purls.contains(&p), "{p} missing from {purls:?}");
+    }
+}
+
+#[test]
+fn missing_path_is_a_usage_error_naming_it() {
+    let out = cw().args(["scan", "/no/such/place"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/no/such/place") && err.contains("no such file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_flag_is_exit_2() {
+    assert_eq!(
+        cw().args(["scan", "--format", "xml"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn unpinned_action_and_mcp_server_fail_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).unwrap();
+    std::fs::write(
+        wf.join("ci.yml"),
+        "on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: aquasecurity/trivy-action@0.28.0\n      - uses: aquasecurity/trivy-action@6e7b7d1fd3e4fef0c5fa8cce1229c54b2c9bd0d8\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".mcp.json"),
+        r#"{"mcpServers": {"s": {"command": "npx", "args": ["-y", "some-server"]}}}"#,
+    )
+    .unwrap();
+    let out = cw()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    let mut got: Vec<(String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("policy/action-unpinned".to_string(), 6),
+            ("policy/mcp-unpinned".to_string(), 1)
+        ]
+    );
+}
+
+#[test]
+fn ignore_entries_apply_expire_and_go_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".mcp.json"),
+        r#"{"mcpServers": {"s": {"command": "uvx", "args": ["srv"]}}}"#,
+    )
+    .unwrap();
+    let cfg = "[[ignore]]\nid = \"policy/mcp-unpinned\"\nreason = \"vetted\"\nexpires = \"2099-01-01\"\n\n[[ignore]]\nid = \"GHSA-0000-0000-0000\"\nreason = \"old\"\nexpires = \"2020-01-01\"\n\n[[ignore]]\nid = \"policy/denied\"\nreason = \"nothing\"\nexpires = \"2099-01-01\"\n";
+    std::fs::write(dir.path().join("chainwarden.toml"), cfg).unwrap();
+    let out = cw()
+        .args(["scan", "--format", "json", "--fail-on", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out.stdout);
+    let rules: Vec<(&str, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["location"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [("config/ignore-expired", 6), ("config/ignore-stale", 11)]
+    );
+}
+
+#[test]
+fn bad_config_is_exit_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("chainwarden.toml"),
+        "[[ignore]]\nid = 'x'\nreason = 'r'\nexpires = 'soon'\n",
+    )
+    .unwrap();
+    let out = cw().arg("scan").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("chainwarden.toml:1") && err.contains("expires"),
+        "{err}"
+    );
+}
+
+#[test]
+fn docs_rules_md_is_current() {
+    let out = cw().args(["rules", "--markdown"]).output().unwrap();
+    let docs = testkit::workspace_root().join("docs/rules.md");
+    let current = std::fs::read_to_string(&docs).unwrap_or_default();
+    if std::env::var_os("CHAINWARDEN_REGEN").is_some() {
+        std::fs::write(&docs, &out.stdout).unwrap();
+        return;
+    }
+    assert!(
+        current.as_bytes() == out.stdout.as_slice(),
+        "docs/rules.md is stale: run `CHAINWARDEN_REGEN=1 cargo test -p chainwarden --test cli docs_rules_md_is_current`"
+    );
+}
+
+#[test]
+fn malformed_metadata_is_a_finding_naming_the_file_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let sp = dir.path().join("site-packages");
+    let di = sp.join("broken-1.0.dist-info");
+    std::fs::create_dir_all(&di).unwrap();
+    std::fs::write(di.join("METADATA"), [0xff, 0xfe, 0x00, 0x01]).unwrap();
+    let ok = sp.join("fine-2.0.dist-info");
+    std::fs::create_dir_all(&ok).unwrap();
+    std::fs::write(
+        ok.join("METADATA"),
+        "Metadata-Version: 2.1\nName: fine\nVersion: 2.0\n",
+    )
+    .unwrap();
+    let out = cw()
+        .args(["scan", "--format", "json"])
+        .arg(&sp)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out.stdout);
+    let f = &report["findings"][0];
+    assert_eq!(f["rule"], "input/malformed");
+    assert!(
+        f["location"]["path"]
+            .as_str()
+            .unwrap()
+            .contains("broken-1.0.dist-info"),
+        "{f}"
+    );
+    let names: Vec<&str> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"fine"), "{names:?}");
+}
+
+#[test]
+fn why_explains_a_transitive_package_of_a_real_venv() {
+    let venv = testkit::venv("why", &[&["requests==2.32.3"]]);
+    let out = cw().args(["why", "urllib3"]).arg(&venv).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("requests 2.32.3 → urllib3"), "{text}");
+    let out = cw()
+        .args(["why", "no-such-package-here"])
+        .arg(&venv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
