@@ -2,7 +2,7 @@
 
 use assert_cmd::Command;
 use chainwarden_testkit as testkit;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn litellm_fixture() -> PathBuf {
     testkit::shared_dir().join("fixtures/litellm-1.82.8/site-packages")
