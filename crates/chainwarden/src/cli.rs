@@ -25,6 +25,8 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Inventory every environment and lockfile under PATH, match advisories, audit start-up hooks.
     Scan(ScanArgs),
+    /// The CI gate over a repository: lockfiles, workflows, MCP configs and policy (installed environments are skipped).
+    Check(CheckArgs),
     /// Show every path from a top-level package to NAME, per environment or lockfile.
     Why(WhyArgs),
     /// Re-hash every installed file against its RECORD; report modified, missing and unowned files.
@@ -121,6 +123,20 @@ pub(crate) struct ScanArgs {
     /// Run every analyzer: also re-hash installed files (verify) and run the malicious-code heuristics (inspect).
     #[arg(long)]
     pub(crate) deep: bool,
+    #[command(flatten)]
+    pub(crate) advisory: AdvisoryArgs,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "In CI, upload SARIF to code scanning:\n  chainwarden check . --format sarif --output chainwarden.sarif --fail-on high"
+)]
+pub(crate) struct CheckArgs {
+    /// The repository to check [default: .].
+    #[arg(value_name = "PATH")]
+    pub(crate) path: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) advisory: AdvisoryArgs,
     #[command(flatten)]

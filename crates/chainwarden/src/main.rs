@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match &cli.command {
         cli::Command::Scan(a) => cmd::scan::run(a),
+        cli::Command::Check(a) => cmd::scan::check(a),
         cli::Command::Why(a) => cmd::why::run(a),
         cli::Command::Rules(a) => cmd::rules::run(a),
         other => Err(anyhow::anyhow!(

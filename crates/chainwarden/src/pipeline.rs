@@ -7,9 +7,22 @@ use chainwarden_core::inventory::{Collected, InputError};
 use chainwarden_core::{Finding, Inventory, Location};
 use std::path::PathBuf;
 
+/// What a run looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Installed environments and every file kind.
+    Everything,
+    /// A repository as CI sees it: lockfiles, manifests, workflows, MCP configs.
+    Repository,
+}
+
 /// Walks the roots and runs every collector on what the walk found.
-pub(crate) fn collect(roots: &[PathBuf]) -> (Inventory, Discovered) {
-    let found = discover::discover(roots, WalkLimits::default());
+pub(crate) fn collect(roots: &[PathBuf], scope: Scope) -> (Inventory, Discovered) {
+    let mut found = discover::discover(roots, WalkLimits::default());
+    if scope == Scope::Repository {
+        found.site_dirs.clear();
+        found.node_modules.clear();
+    }
     let mut inv = Inventory {
         roots: roots.to_vec(),
         ..Default::default()

@@ -1,6 +1,6 @@
 //! `chainwarden scan`: inventory + advisories + start-up hooks + policy.
 
-use crate::cli::ScanArgs;
+use crate::cli::{CheckArgs, OutputArgs, ScanArgs};
 use crate::config::{Config, apply_ignores};
 use crate::{output, pipeline, rules};
 use anyhow::Result;
@@ -8,10 +8,20 @@ use chainwarden_report::Report;
 
 pub(crate) fn run(args: &ScanArgs) -> Result<u8> {
     let paths = super::paths_or_dot(&args.paths);
-    super::check_paths(&paths)?;
-    let config = Config::discover(args.output.config.as_deref(), &paths[0])?;
+    run_on(&paths, pipeline::Scope::Everything, &args.output)
+}
+
+/// `chainwarden check`: the repository only, no installed environments.
+pub(crate) fn check(args: &CheckArgs) -> Result<u8> {
+    let paths = vec![args.path.clone().unwrap_or_else(|| ".".into())];
+    run_on(&paths, pipeline::Scope::Repository, &args.output)
+}
+
+fn run_on(paths: &[std::path::PathBuf], scope: pipeline::Scope, out: &OutputArgs) -> Result<u8> {
+    super::check_paths(paths)?;
+    let config = Config::discover(out.config.as_deref(), &paths[0])?;
     let now = output::now();
-    let (inventory, found) = pipeline::collect(&paths);
+    let (inventory, found) = pipeline::collect(paths, scope);
     let findings = pipeline::analyze(
         &inventory,
         &found,
@@ -42,10 +52,10 @@ pub(crate) fn run(args: &ScanArgs) -> Result<u8> {
             applied.ignored.len()
         ));
     }
-    output::write(&args.output, &report)?;
+    output::write(out, &report)?;
     Ok(output::exit_code(
         &applied.kept,
-        output::fail_on(&args.output, &config),
+        output::fail_on(out, &config),
     ))
 }
 

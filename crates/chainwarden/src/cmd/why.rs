@@ -28,7 +28,7 @@ fn label(inv: &Inventory, id: ComponentId) -> String {
 pub(crate) fn run(args: &WhyArgs) -> Result<u8> {
     let paths = super::paths_or_dot(&args.paths);
     super::check_paths(&paths)?;
-    let (inv, _) = pipeline::collect(&paths);
+    let (inv, _) = pipeline::collect(&paths, pipeline::Scope::Everything);
     let mut found = Vec::new();
     for (i, c) in inv.components.iter().enumerate() {
         if normalize_name(c.package.ecosystem, &args.name) != c.package.name {
