@@ -60,6 +60,16 @@ pub fn evaluate(
     out
 }
 
+/// Checks the package managers' own cooldown settings among the files found
+/// by discovery (manager configs, and lockfiles to know which managers are in use).
+pub fn evaluate_manager_settings(
+    files: &[(chainwarden_core::discover::FileKind, std::path::PathBuf)],
+    config: &PolicyConfig,
+    now: jiff::Timestamp,
+) -> Vec<Finding> {
+    rules::managers::check(files, config, now)
+}
+
 /// All rule metadata of this crate.
 pub fn rules() -> &'static [RuleMeta] {
     RULES

@@ -1,6 +1,7 @@
 pub mod actions;
 pub mod cooldown;
 pub mod lists;
+pub mod managers;
 pub mod mcp;
 pub mod pins;
 
@@ -15,6 +16,8 @@ pub const RULES: &[RuleMeta] = &[
     cooldown::TOO_NEW,
     lists::DENIED,
     lists::NOT_ALLOWED,
+    managers::COOLDOWN_MISCONFIGURED,
+    managers::COOLDOWN_MISSING,
 ];
 
 #[cfg(test)]
