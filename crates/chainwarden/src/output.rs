@@ -42,7 +42,8 @@ pub(crate) fn write(args: &OutputArgs, report: &Report<'_>) -> Result<()> {
                 "never" => false,
                 _ => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
-            let mut lock = stdout.lock();
+            // Reports are written piecewise: buffer them, or each piece is a syscall.
+            let mut lock = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
             chainwarden_report::render_with(
                 format,
                 report,
