@@ -111,7 +111,10 @@ mod tests {
         let paths = paths_to(&inv, ComponentId(3), 10);
         assert_eq!(paths, vec![ids(&[0, 1, 3]), ids(&[0, 2, 3])]);
         assert_eq!(paths_to(&inv, ComponentId(3), 1).len(), 1);
-        assert_eq!(paths_to(&inv, ComponentId(4), 10), vec![ids(&[0, 1, 3, 4]), ids(&[0, 2, 3, 4])]);
+        assert_eq!(
+            paths_to(&inv, ComponentId(4), 10),
+            vec![ids(&[0, 1, 3, 4]), ids(&[0, 2, 3, 4])]
+        );
         assert_eq!(paths_to(&inv, ComponentId(0), 10), vec![ids(&[0])]);
         assert!(paths_to(&inv, ComponentId(99), 10).is_empty());
     }
@@ -121,6 +124,9 @@ mod tests {
         let mut inv = inv(&[("a", &[1]), ("b", &[])]);
         inv.components[1].direct = Some(true);
         inv.components[0].direct = Some(false);
-        assert_eq!(paths_to(&inv, ComponentId(1), 10), vec![vec![ComponentId(1)]]);
+        assert_eq!(
+            paths_to(&inv, ComponentId(1), 10),
+            vec![vec![ComponentId(1)]]
+        );
     }
 }

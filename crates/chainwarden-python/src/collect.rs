@@ -107,7 +107,11 @@ fn component(sd: &SiteDist) -> Component {
     }
     p.insert("editable".into(), editable.to_string());
     if !sd.shadowed.is_empty() {
-        let list: Vec<String> = sd.shadowed.iter().map(|s| s.display().to_string()).collect();
+        let list: Vec<String> = sd
+            .shadowed
+            .iter()
+            .map(|s| s.display().to_string())
+            .collect();
         p.insert("shadowed".into(), list.join("\n"));
     }
     c
@@ -156,8 +160,8 @@ fn dependency_edges(
                 .as_ref()
                 .is_none_or(|m| m.evaluate(markers, extra.as_deref()));
             // With an extra, only the requirements that name it are new.
-            let new_for_extra = extra.is_none()
-                || req.marker.as_ref().is_some_and(|m| m.mentions_extra());
+            let new_for_extra =
+                extra.is_none() || req.marker.as_ref().is_some_and(|m| m.mentions_extra());
             if !active || !new_for_extra {
                 continue;
             }

@@ -251,8 +251,10 @@ impl InstalledDist {
             }
         };
         let version = headers.get("Version").unwrap_or("").trim().to_string();
-        let mut requires_dist: Vec<String> =
-            headers.get_all("Requires-Dist").map(str::to_string).collect();
+        let mut requires_dist: Vec<String> = headers
+            .get_all("Requires-Dist")
+            .map(str::to_string)
+            .collect();
         if requires_dist.is_empty() && has("requires.txt") {
             let path = info_path.join("requires.txt");
             let text = fsutil::read_text(&path, MAX_SIDE_FILE)
@@ -295,7 +297,11 @@ impl InstalledDist {
 }
 
 fn license(h: &Headers) -> Option<String> {
-    if let Some(e) = h.get("License-Expression").map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(e) = h
+        .get("License-Expression")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         return Some(e.to_string());
     }
     if let Some(l) = h.get("License").map(str::trim)
@@ -367,7 +373,10 @@ mod tests {
         let h = Headers::parse(text);
         assert_eq!(h.get("name"), Some("Foo_Bar"));
         assert_eq!(h.get("License"), Some("Line one\ncontinued"));
-        assert_eq!(h.get_all("Requires-Dist").collect::<Vec<_>>(), ["a>=1", "b; extra == 'x'"]);
+        assert_eq!(
+            h.get_all("Requires-Dist").collect::<Vec<_>>(),
+            ["a>=1", "b; extra == 'x'"]
+        );
         assert_eq!(h.0.len(), 6, "the body is not headers");
         // A non-header line ends the block, as in Python's email parser.
         let h = Headers::parse("Name: a\nthis is not a header\nVersion: 1\n");
@@ -387,7 +396,12 @@ mod tests {
         let e = read_header_block(&p, 1024).unwrap_err();
         assert!(e.message.contains("larger than"), "{}", e.message);
         fs::write(&p, b"Name: \xff\n").unwrap();
-        assert!(read_header_block(&p, 1024).unwrap_err().message.contains("UTF-8"));
+        assert!(
+            read_header_block(&p, 1024)
+                .unwrap_err()
+                .message
+                .contains("UTF-8")
+        );
     }
 
     #[test]
@@ -407,13 +421,17 @@ mod tests {
 
     #[test]
     fn direct_url_kinds() {
-        let d = parse_direct_url(r#"{"url": "file:///src/p", "dir_info": {"editable": true}}"#).unwrap();
+        let d = parse_direct_url(r#"{"url": "file:///src/p", "dir_info": {"editable": true}}"#)
+            .unwrap();
         assert!(d.editable);
         let d = parse_direct_url(
             r#"{"url": "https://github.com/a/b.git", "vcs_info": {"vcs": "git", "commit_id": "abc", "requested_revision": "v1"}}"#,
         )
         .unwrap();
-        assert_eq!((d.vcs.as_deref(), d.commit_id.as_deref()), (Some("git"), Some("abc")));
+        assert_eq!(
+            (d.vcs.as_deref(), d.commit_id.as_deref()),
+            (Some("git"), Some("abc"))
+        );
         let d = parse_direct_url(
             r#"{"url": "https://x/p.whl", "archive_info": {"hashes": {"sha256": "00ff"}}}"#,
         )
@@ -440,7 +458,13 @@ mod tests {
     fn license_choice() {
         let h = Headers::parse("License: MIT\nLicense-Expression: Apache-2.0\n");
         assert_eq!(license(&h).as_deref(), Some("Apache-2.0"));
-        let long = format!("License: {}\nClassifier: License :: OSI Approved :: BSD License\n", "x".repeat(500));
-        assert_eq!(license(&Headers::parse(&long)).as_deref(), Some("BSD License"));
+        let long = format!(
+            "License: {}\nClassifier: License :: OSI Approved :: BSD License\n",
+            "x".repeat(500)
+        );
+        assert_eq!(
+            license(&Headers::parse(&long)).as_deref(),
+            Some("BSD License")
+        );
     }
 }

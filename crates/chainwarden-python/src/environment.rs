@@ -217,9 +217,14 @@ fn layout(site_dir: &Path) -> (Option<PathBuf>, Option<String>, String) {
     // `3.13t` is a free-threaded build of 3.13.
     let digits = rest.trim_end_matches('t');
     let version = (digits.contains('.')
-        && digits.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
+        && digits
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
     .then(|| digits.to_string());
-    let prefix = parent.parent().and_then(Path::parent).map(Path::to_path_buf);
+    let prefix = parent
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf);
     (prefix, version, implementation.to_string())
 }
 
@@ -233,7 +238,10 @@ fn conda_python_version(conda_meta: &Path) -> Option<String> {
             && name.ends_with(".json")
         {
             let version = rest.split('-').next()?;
-            if version.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+            if version
+                .split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            {
                 return Some(version.to_string());
             }
         }
@@ -276,8 +284,16 @@ mod tests {
         let sp = t.path().join("lib/python3.10/site-packages");
         fs::create_dir_all(&sp).unwrap();
         fs::create_dir_all(t.path().join("conda-meta")).unwrap();
-        fs::write(t.path().join("conda-meta/python-3.10.14-h955ad1f_0.json"), "{}").unwrap();
-        fs::write(t.path().join("conda-meta/python_abi-3.10-4_cp310.json"), "{}").unwrap();
+        fs::write(
+            t.path().join("conda-meta/python-3.10.14-h955ad1f_0.json"),
+            "{}",
+        )
+        .unwrap();
+        fs::write(
+            t.path().join("conda-meta/python_abi-3.10-4_cp310.json"),
+            "{}",
+        )
+        .unwrap();
         let env = PythonEnvironment::detect(&sp);
         assert_eq!(env.kind, EnvironmentKind::Conda);
         assert_eq!(env.python_full_version.as_deref(), Some("3.10.14"));

@@ -8,13 +8,13 @@
 //!
 //! Nothing here runs Python: every file is read as bounded text.
 
-pub mod pep508;
 pub mod collect;
 pub mod dist;
 pub mod environment;
+pub mod pep508;
 pub mod site;
 
 pub use collect::collect_site_dir;
-pub use requirements::collect_requirements;
 pub use environment::{EnvironmentKind, PythonEnvironment};
+pub use requirements::collect_requirements;
 pub mod requirements;

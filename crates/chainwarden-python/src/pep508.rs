@@ -715,7 +715,9 @@ impl<'a> Parser<'a> {
                 let name = self.take_while(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
                 MarkerVariable::from_name(name)
                     .map(MarkerValue::Variable)
-                    .ok_or_else(|| self.error_at(start, format!("unknown marker variable `{name}`")))
+                    .ok_or_else(|| {
+                        self.error_at(start, format!("unknown marker variable `{name}`"))
+                    })
             }
             _ => Err(self.error("expected a marker variable or a quoted string")),
         }
@@ -747,7 +749,8 @@ impl<'a> Parser<'a> {
             }
             self.pos = save;
         }
-        Err(self.error("expected a comparison operator (==, !=, <, <=, >, >=, ~=, ===, in, not in)"))
+        Err(self
+            .error("expected a comparison operator (==, !=, <, <=, >, >=, ~=, ===, in, not in)"))
     }
 }
 
@@ -782,7 +785,9 @@ mod tests {
         assert_eq!(r.extras, ["security", "tests"]);
         assert_eq!(r.specifiers.len(), 2);
         assert!(r.marker.is_some());
-        let r = req("pip @ https://github.com/pypa/pip/archive/1.3.1.zip#sha1=da9234ee9982d4bbb3c72346a6de940a148ea686");
+        let r = req(
+            "pip @ https://github.com/pypa/pip/archive/1.3.1.zip#sha1=da9234ee9982d4bbb3c72346a6de940a148ea686",
+        );
         assert_eq!(
             r.url.as_deref(),
             Some(
@@ -818,7 +823,9 @@ mod tests {
     #[test]
     fn and_binds_tighter_than_or() {
         let m = MarkerTree::parse("os_name=='a' or os_name=='b' and os_name=='c'").unwrap();
-        assert!(matches!(&m, MarkerTree::Or(v) if v.len() == 2 && matches!(v[1], MarkerTree::And(_))));
+        assert!(
+            matches!(&m, MarkerTree::Or(v) if v.len() == 2 && matches!(v[1], MarkerTree::And(_)))
+        );
         // posix: 'a' false, 'b' false -> false; with parens the meaning changes.
         assert!(eval("os_name=='posix' or os_name=='b' and os_name=='c'"));
         assert!(!eval("(os_name=='posix' or os_name=='b') and os_name=='c'"));
@@ -827,18 +834,26 @@ mod tests {
     #[test]
     fn version_and_string_comparisons() {
         assert!(eval("python_version >= '3.8'"));
-        assert!(eval("python_version > '3.9'"), "3.11 > 3.9 as versions, not strings");
+        assert!(
+            eval("python_version > '3.9'"),
+            "3.11 > 3.9 as versions, not strings"
+        );
         assert!(!eval("python_version < '3.9'"));
         assert!(eval("python_full_version == '3.11.*'"));
         assert!(eval("python_full_version ~= '3.11.0'"));
         assert!(eval("'3.10' < python_version"), "literal on the left");
-        assert!(eval("sys_platform == 'linux' and platform_system != 'Windows'"));
+        assert!(eval(
+            "sys_platform == 'linux' and platform_system != 'Windows'"
+        ));
         assert!(eval("platform_machine in 'x86_64 aarch64'"));
         assert!(eval("'arm' not in platform_machine"));
         assert!(eval("implementation_name == 'cpython'"));
         assert!(eval("platform_python_implementation === 'cpython'"));
         assert!(eval("os_name > 'nt'"), "string ordering when not versions");
-        assert!(!eval("os_name ~= 'posix'"), "~= on strings is undefined: false");
+        assert!(
+            !eval("os_name ~= 'posix'"),
+            "~= on strings is undefined: false"
+        );
         assert!(eval("python_version === '3.11'"));
         assert!(eval("os.name == 'posix' and sys.platform == 'linux'"));
     }
@@ -874,20 +889,31 @@ mod tests {
             ("foo >= ", "invalid version specifier"),
             ("foo >=1,,<2", "empty version specifier"),
             ("foo @ ", "expected a URL"),
-            ("foo @ http://x ; python_version>'3' junk", "expected `and`, `or`"),
+            (
+                "foo @ http://x ; python_version>'3' junk",
+                "expected `and`, `or`",
+            ),
             ("foo @ http://x junk", "expected ` ;`"),
             ("foo; python_version", "comparison operator"),
             ("foo; bogus == '1'", "unknown marker variable `bogus`"),
             ("foo; os_name == 'a", "unterminated string"),
             ("foo; (os_name == 'a'", "expected `)`"),
-            ("foo; os_name == 'a' xor os_name == 'b'", "expected `and`, `or`"),
+            (
+                "foo; os_name == 'a' xor os_name == 'b'",
+                "expected `and`, `or`",
+            ),
             ("foo (>=1", "expected `)`"),
         ] {
             let e = Requirement::parse(s).expect_err(s);
             assert!(e.to_string().contains(needle), "{s}: {e}");
         }
         let deep = format!("x; {}os_name=='a'{}", "(".repeat(500), ")".repeat(500));
-        assert!(Requirement::parse(&deep).unwrap_err().message.contains("deeply"));
+        assert!(
+            Requirement::parse(&deep)
+                .unwrap_err()
+                .message
+                .contains("deeply")
+        );
     }
 
     #[test]
@@ -909,7 +935,8 @@ mod tests {
 
         fn value() -> impl Strategy<Value = MarkerValue> {
             prop_oneof![
-                proptest::sample::select(MarkerVariable::ALL.to_vec()).prop_map(MarkerValue::Variable),
+                proptest::sample::select(MarkerVariable::ALL.to_vec())
+                    .prop_map(MarkerValue::Variable),
                 "[a-z0-9. _-]{0,8}".prop_map(MarkerValue::Literal),
             ]
         }

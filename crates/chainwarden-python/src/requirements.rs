@@ -82,7 +82,8 @@ pub fn parse_requirements_text(text: &str, file: &Path) -> RequirementsFile {
         parse_line(&logical, file, line, false, &mut out, &mut includes);
     }
     for (line, target, _) in includes {
-        out.options.push((file.to_path_buf(), line, format!("-r {target}")));
+        out.options
+            .push((file.to_path_buf(), line, format!("-r {target}")));
     }
     out
 }
@@ -144,8 +145,9 @@ fn include(
         message: format!("line {line}: {m}"),
     };
     if target.contains("://") {
-        out.errors
-            .push(err(format!("include `{target}` is a URL; it was not fetched")));
+        out.errors.push(err(format!(
+            "include `{target}` is a URL; it was not fetched"
+        )));
         return;
     }
     if chain.len() >= MAX_INCLUDE_DEPTH {
@@ -291,11 +293,15 @@ fn parse_line(
             },
             f if LINE_OPTIONS_WITH_VALUE.contains(&f) => {
                 let v = value().unwrap_or_default();
-                out.options
-                    .push((file.to_path_buf(), number, format!("{f} {v}").trim().to_string()));
+                out.options.push((
+                    file.to_path_buf(),
+                    number,
+                    format!("{f} {v}").trim().to_string(),
+                ));
             }
             "--no-index" | "--pre" | "--prefer-binary" | "--require-hashes" | "--no-deps" => {
-                out.options.push((file.to_path_buf(), number, flag.to_string()));
+                out.options
+                    .push((file.to_path_buf(), number, flag.to_string()));
             }
             other => {
                 // Short options glued to their value: `-rbase.txt`, `-e./x`.
@@ -306,7 +312,8 @@ fn parse_line(
                 } else if let Some(v) = other.strip_prefix("-e").filter(|v| !v.is_empty()) {
                     editable = Some(v.to_string());
                 } else if let Some(v) = other.strip_prefix("-i").filter(|v| !v.is_empty()) {
-                    out.options.push((file.to_path_buf(), number, format!("-i {v}")));
+                    out.options
+                        .push((file.to_path_buf(), number, format!("-i {v}")));
                 } else {
                     out.errors.push(err(format!("unknown option `{other}`")));
                 }
@@ -323,7 +330,8 @@ fn parse_line(
         }
         (None, true) => {
             if !hashes.is_empty() {
-                out.errors.push(err("`--hash` without a requirement".into()));
+                out.errors
+                    .push(err("`--hash` without a requirement".into()));
             }
             return;
         }
@@ -353,9 +361,14 @@ fn parse_hash(v: &str) -> Result<Hash, String> {
         .ok_or_else(|| format!("`--hash={v}` is not `algorithm:hexdigest`"))?;
     let alg = alg.trim().to_ascii_lowercase();
     let hex = hex.trim().to_ascii_lowercase();
-    let known = matches!(alg.as_str(), "sha256" | "sha384" | "sha512" | "sha1" | "md5" | "sha224");
+    let known = matches!(
+        alg.as_str(),
+        "sha256" | "sha384" | "sha512" | "sha1" | "md5" | "sha224"
+    );
     if !known || hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(format!("`--hash={v}` is not a known algorithm with a hex digest"));
+        return Err(format!(
+            "`--hash={v}` is not a known algorithm with a hex digest"
+        ));
     }
     Ok(Hash {
         algorithm: alg,
@@ -475,7 +488,12 @@ pub fn collect_requirements(path: &Path, scan_root: &Path) -> (Option<Collected>
         if !e.constraint && version.is_empty() {
             all_pinned = false;
         }
-        let key = (pep503(name), version.clone(), specifier.clone(), e.constraint);
+        let key = (
+            pep503(name),
+            version.clone(),
+            specifier.clone(),
+            e.constraint,
+        );
         let location = Location::line(&e.file, e.line);
         if let Some(&i) = index.get(&key)
             && let Some(c) = components.get_mut(i)
@@ -488,7 +506,11 @@ pub fn collect_requirements(path: &Path, scan_root: &Path) -> (Option<Collected>
             }
             continue;
         }
-        let mut c = Component::new(Package::new(Ecosystem::PyPI, name, &version), name.clone(), location);
+        let mut c = Component::new(
+            Package::new(Ecosystem::PyPI, name, &version),
+            name.clone(),
+            location,
+        );
         c.hashes = e.hashes.clone();
         c.direct = (!e.constraint).then_some(true);
         let p = &mut c.properties;
@@ -529,7 +551,9 @@ pub fn collect_requirements(path: &Path, scan_root: &Path) -> (Option<Collected>
             .skip(1)
             .map(|f| f.display().to_string())
             .collect();
-        source.properties.insert("included_files".into(), included.join("\n"));
+        source
+            .properties
+            .insert("included_files".into(), included.join("\n"));
     }
     for (_, _, opt) in &parsed.options {
         let key = match opt.split_whitespace().next() {
@@ -549,10 +573,7 @@ pub fn collect_requirements(path: &Path, scan_root: &Path) -> (Option<Collected>
             })
             .or_insert(value);
     }
-    (
-        Some(Collected { source, components }),
-        parsed.errors,
-    )
+    (Some(Collected { source, components }), parsed.errors)
 }
 
 #[cfg(test)]
@@ -577,7 +598,10 @@ mod tests {
         assert!(r.errors.is_empty(), "{:?}", r.errors);
         let e = &r.entries;
         assert_eq!(e.len(), 5);
-        assert_eq!((e[0].name.as_deref(), e[0].version.as_deref(), e[0].line), (Some("requests"), Some("2.32.3"), 2));
+        assert_eq!(
+            (e[0].name.as_deref(), e[0].version.as_deref(), e[0].line),
+            (Some("requests"), Some("2.32.3"), 2)
+        );
         assert_eq!(e[0].hashes.len(), 2);
         assert_eq!(e[0].hashes[0].value, "70761cafe");
         assert_eq!((e[1].version.as_deref(), e[1].line), (None, 5));
@@ -610,10 +634,19 @@ mod tests {
         assert!(e[0].editable && e[0].name.as_deref() == Some("sampleproject"));
         assert!(e[1].editable && e[1].name.is_none());
         assert_eq!(e[2].name.as_deref(), Some("bee"));
-        assert_eq!((e[3].name.as_deref(), e[3].version.as_deref()), (Some("foo_bar"), Some("1.2.0")));
-        assert_eq!(e[4].url.as_deref(), Some("https://github.com/pypa/pip/archive/22.0.zip"));
+        assert_eq!(
+            (e[3].name.as_deref(), e[3].version.as_deref()),
+            (Some("foo_bar"), Some("1.2.0"))
+        );
+        assert_eq!(
+            e[4].url.as_deref(),
+            Some("https://github.com/pypa/pip/archive/22.0.zip")
+        );
         assert!(e[5].requirement.as_ref().unwrap().marker.is_some());
-        assert_eq!((e[6].name.as_deref(), e[6].version.as_deref()), (Some("thing"), Some("0.4")));
+        assert_eq!(
+            (e[6].name.as_deref(), e[6].version.as_deref()),
+            (Some("thing"), Some("0.4"))
+        );
         // `${VAR}` is not a valid name: it is reported, not expanded.
         assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
         assert!(r.errors[0].message.contains("line 13"));
@@ -621,12 +654,21 @@ mod tests {
 
     #[test]
     fn comments_and_errors() {
-        let r = parse("foo==1 # c\n#only comment\n  \nbar==1#notacomment\n--bogus\n--hash=sha256:zz\nbaz ==\n");
+        let r = parse(
+            "foo==1 # c\n#only comment\n  \nbar==1#notacomment\n--bogus\n--hash=sha256:zz\nbaz ==\n",
+        );
         assert_eq!(r.entries.len(), 1);
         let msgs: Vec<&str> = r.errors.iter().map(|e| e.message.as_str()).collect();
-        assert!(msgs.iter().any(|m| m.contains("line 4") && m.contains("invalid requirement")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("line 4") && m.contains("invalid requirement")),
+            "{msgs:?}"
+        );
         assert!(msgs.iter().any(|m| m.contains("unknown option `--bogus`")));
-        assert!(msgs.iter().any(|m| m.contains("line 6") && m.contains("hex digest")));
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("line 6") && m.contains("hex digest"))
+        );
         assert!(msgs.iter().any(|m| m.contains("line 7")));
         // A trailing backslash on the last line still yields the line.
         let r = parse("foo==1 \\");
@@ -642,8 +684,16 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let root = t.path().join("repo");
         fs::create_dir_all(root.join("reqs")).unwrap();
-        fs::write(root.join("requirements.txt"), "-r reqs/base.txt\n-c constraints.txt\nflask>=2\n").unwrap();
-        fs::write(root.join("reqs/base.txt"), "requests==2.32.3\n-r ../requirements.txt\n-r ../../outside.txt\n").unwrap();
+        fs::write(
+            root.join("requirements.txt"),
+            "-r reqs/base.txt\n-c constraints.txt\nflask>=2\n",
+        )
+        .unwrap();
+        fs::write(
+            root.join("reqs/base.txt"),
+            "requests==2.32.3\n-r ../requirements.txt\n-r ../../outside.txt\n",
+        )
+        .unwrap();
         fs::write(root.join("constraints.txt"), "urllib3==2.2.3\n").unwrap();
         fs::write(t.path().join("outside.txt"), "evil==1\n").unwrap();
         let r = parse_requirements_file(&root.join("requirements.txt"), &root);
@@ -652,7 +702,10 @@ mod tests {
             .iter()
             .map(|e| (e.name.as_deref().unwrap(), e.constraint))
             .collect();
-        assert_eq!(names, [("requests", false), ("urllib3", true), ("flask", false)]);
+        assert_eq!(
+            names,
+            [("requests", false), ("urllib3", true), ("flask", false)]
+        );
         assert_eq!(r.entries[0].file, root.join("reqs/base.txt"));
         let msgs: Vec<&str> = r.errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(msgs.len(), 2, "{msgs:?}");
@@ -663,7 +716,11 @@ mod tests {
         let deep = t.path().join("deep");
         fs::create_dir_all(&deep).unwrap();
         for i in 0..40 {
-            fs::write(deep.join(format!("r{i}.txt")), format!("-r r{}.txt\npkg{i}==1\n", i + 1)).unwrap();
+            fs::write(
+                deep.join(format!("r{i}.txt")),
+                format!("-r r{}.txt\npkg{i}==1\n", i + 1),
+            )
+            .unwrap();
         }
         let r = parse_requirements_file(&deep.join("r0.txt"), &deep);
         assert_eq!(r.entries.len(), MAX_INCLUDE_DEPTH);
@@ -674,7 +731,11 @@ mod tests {
     fn collected_components_and_source_kind() {
         let t = tempfile::tempdir().unwrap();
         let p = t.path().join("requirements.txt");
-        fs::write(&p, "requests==2.32.3 --hash=sha256:aa\nRequests==2.32.3 --hash=sha256:bb\nflask>=2,<4\n").unwrap();
+        fs::write(
+            &p,
+            "requests==2.32.3 --hash=sha256:aa\nRequests==2.32.3 --hash=sha256:bb\nflask>=2,<4\n",
+        )
+        .unwrap();
         let (c, errors) = collect_requirements(&p, t.path());
         assert!(errors.is_empty());
         let c = c.unwrap();
@@ -684,10 +745,16 @@ mod tests {
         assert_eq!(c.components[0].locations.len(), 2);
         assert_eq!(c.components[0].hashes.len(), 2);
         assert_eq!(c.components[1].package.version, "");
-        assert_eq!(c.components[1].properties["specifier"], ">=2, <4".replace(", ", ","));
+        assert_eq!(
+            c.components[1].properties["specifier"],
+            ">=2, <4".replace(", ", ",")
+        );
         assert_eq!(c.components[1].locations[0].line, Some(3));
         fs::write(&p, "requests==2.32.3\n").unwrap();
-        assert_eq!(collect_requirements(&p, t.path()).0.unwrap().source.kind, SourceKind::Lockfile);
+        assert_eq!(
+            collect_requirements(&p, t.path()).0.unwrap().source.kind,
+            SourceKind::Lockfile
+        );
         let (none, errors) = collect_requirements(&t.path().join("missing.txt"), t.path());
         assert!(none.is_none() && errors.len() == 1);
     }

@@ -307,7 +307,11 @@ mod tests {
     fn dist(dir: &Path, folder: &str, name: &str, version: &str) {
         let d = dir.join(folder);
         fs::create_dir_all(&d).unwrap();
-        fs::write(d.join("METADATA"), format!("Name: {name}\nVersion: {version}\n")).unwrap();
+        fs::write(
+            d.join("METADATA"),
+            format!("Name: {name}\nVersion: {version}\n"),
+        )
+        .unwrap();
     }
 
     #[test]
@@ -323,7 +327,11 @@ mod tests {
         let names: Vec<&str> = l.dists.iter().map(|d| d.dist.name.as_str()).collect();
         assert!(names.contains(&"ok"));
         assert!(!names.contains(&"six"), "pip drops the `~ix` leftover");
-        let foo: Vec<&SiteDist> = l.dists.iter().filter(|d| pep503(&d.dist.name) == "foo-bar").collect();
+        let foo: Vec<&SiteDist> = l
+            .dists
+            .iter()
+            .filter(|d| pep503(&d.dist.name) == "foo-bar")
+            .collect();
         assert_eq!(foo.len(), 1);
         assert_eq!(foo[0].shadowed.len(), 1);
         // The winner is whichever directory order lists first, as in Python.
@@ -370,8 +378,13 @@ mod tests {
     fn lookup_keys_match_importlib() {
         assert_eq!(lookup_key("foo_bar-1.0.dist-info"), "foo_bar");
         assert_eq!(lookup_key("foo.bar-1.0.dist-info"), "foo_bar");
-        assert_eq!(lookup_key("zope.interface-7.2-py3.11.egg-info"), "zope_interface");
-        assert!(valid_folder_name(Path::new("/x/zope.interface-7.2.dist-info")));
+        assert_eq!(
+            lookup_key("zope.interface-7.2-py3.11.egg-info"),
+            "zope_interface"
+        );
+        assert!(valid_folder_name(Path::new(
+            "/x/zope.interface-7.2.dist-info"
+        )));
         assert!(!valid_folder_name(Path::new("/x/~ope-7.2.dist-info")));
     }
 }

@@ -26,7 +26,12 @@ fn assert_matches_pip_list(venv: &Path, c: &Collected) {
         .map(|c| (c.display_name.clone(), c.package.version.clone()))
         .collect();
     ours.sort();
-    assert_eq!(ours, testkit::pip_list(venv), "inventory != pip list for {}", venv.display());
+    assert_eq!(
+        ours,
+        testkit::pip_list(venv),
+        "inventory != pip list for {}",
+        venv.display()
+    );
 }
 
 fn graph_by_name(c: &Collected) -> BTreeMap<String, BTreeSet<String>> {
@@ -47,8 +52,10 @@ fn graph_by_name(c: &Collected) -> BTreeMap<String, BTreeSet<String>> {
 fn assert_graph_matches_truth(venv: &Path, c: &Collected) {
     let truth = common::truth_graph(venv);
     let ours = graph_by_name(c);
-    let truth: BTreeMap<String, BTreeSet<String>> =
-        truth.into_iter().filter(|(k, _)| ours.contains_key(k)).collect();
+    let truth: BTreeMap<String, BTreeSet<String>> = truth
+        .into_iter()
+        .filter(|(k, _)| ours.contains_key(k))
+        .collect();
     assert_eq!(ours, truth);
     let required: BTreeSet<&String> = ours.values().flatten().collect();
     for comp in &c.components {
@@ -91,7 +98,11 @@ fn real_packages_match_pip_and_importlib() {
     assert_eq!(requests.properties["license"], "Apache-2.0");
     assert_eq!(requests.properties["editable"], "false");
     assert_eq!(requests.direct, Some(true));
-    assert!(requests.locations[0].path.ends_with("requests-2.32.3.dist-info"));
+    assert!(
+        requests.locations[0]
+            .path
+            .ends_with("requests-2.32.3.dist-info")
+    );
     let urllib3 = find(&c, "urllib3");
     assert_eq!(urllib3.direct, Some(false));
     assert_eq!(urllib3.properties["requested"], "false");
@@ -119,10 +130,18 @@ fn why_urllib3_goes_through_requests_and_httpx_deps() {
         )
     };
     let names = |p: &Vec<ComponentId>| -> Vec<String> {
-        p.iter().map(|i| inv.component(*i).package.name.clone()).collect()
+        p.iter()
+            .map(|i| inv.component(*i).package.name.clone())
+            .collect()
     };
-    let paths: Vec<Vec<String>> = paths_to(&inv, id("urllib3"), 10).iter().map(names).collect();
-    assert_eq!(paths, vec![vec!["requests".to_string(), "urllib3".to_string()]]);
+    let paths: Vec<Vec<String>> = paths_to(&inv, id("urllib3"), 10)
+        .iter()
+        .map(names)
+        .collect();
+    assert_eq!(
+        paths,
+        vec![vec!["requests".to_string(), "urllib3".to_string()]]
+    );
     // idna is reached from requests and from httpx (directly and via anyio);
     // every path starts at a root and follows real edges.
     let idna = paths_to(&inv, id("idna"), 10);
@@ -152,8 +171,16 @@ fn namespace_packages_match_pip_and_importlib() {
     assert_graph_matches_truth(&venv, &c);
     let zope = find(&c, "zope-interface");
     assert_eq!(zope.display_name, "zope.interface");
-    assert!(c.components.iter().any(|x| x.package.name == "sphinxcontrib-htmlhelp"));
-    assert!(c.components.iter().any(|x| x.package.name == "googleapis-common-protos"));
+    assert!(
+        c.components
+            .iter()
+            .any(|x| x.package.name == "sphinxcontrib-htmlhelp")
+    );
+    assert!(
+        c.components
+            .iter()
+            .any(|x| x.package.name == "googleapis-common-protos")
+    );
     // sphinx requires every sphinxcontrib-* package.
     assert!(graph_by_name(&c)["sphinx"].contains("sphinxcontrib-serializinghtml"));
 }
@@ -198,7 +225,10 @@ fn legacy_egg_info_installs_match_pip_and_importlib() {
     // `socks` extra is followed because dev-lib requires `legacy-lib[socks]`.
     assert_eq!(
         g["legacy-lib"],
-        ["idna", "pysocks", "requests"].iter().map(|s| s.to_string()).collect()
+        ["idna", "pysocks", "requests"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     );
 
     let dev = find(&c, "dev-lib");
@@ -239,7 +269,11 @@ fn bad_metadata_is_an_error_and_the_rest_still_inventories() {
     assert_eq!(c.source.python_version.as_deref(), Some("3.12"));
     assert_eq!(c.source.properties["environment_kind"], "system");
     assert_eq!(errors.len(), 2, "{errors:?}");
-    assert!(errors.iter().any(|e| e.path == bad.join("METADATA") && e.message.contains("UTF-8")));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.path == bad.join("METADATA") && e.message.contains("UTF-8"))
+    );
     assert!(
         errors
             .iter()

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// (a) a few real packages, with extras asked for at install time.
-pub fn real_venv() -> PathBuf {
+pub(crate) fn real_venv() -> PathBuf {
     testkit::venv(
         "py-real",
         &[&[
@@ -23,16 +23,20 @@ pub fn real_venv() -> PathBuf {
 }
 
 /// (c) namespace packages (`zope.*`, `sphinxcontrib-*`, `google-*`).
-pub fn namespace_venv() -> PathBuf {
+pub(crate) fn namespace_venv() -> PathBuf {
     testkit::venv(
         "py-namespaces",
-        &[&["zope.interface==7.2", "sphinx==8.1.3", "google-api-core==2.24.0"]],
+        &[&[
+            "zope.interface==7.2",
+            "sphinx==8.1.3",
+            "google-api-core==2.24.0",
+        ]],
     )
 }
 
 /// A larger environment (a few hundred distributions) for speed measurements
 /// and one more pip-list comparison.
-pub fn large_venv() -> PathBuf {
+pub(crate) fn large_venv() -> PathBuf {
     testkit::venv(
         "py-large",
         &[&[
@@ -62,7 +66,7 @@ fn write(path: &Path, text: &str) {
 }
 
 /// A small local project the editable test installs (setuptools, pyproject).
-pub fn editable_project() -> PathBuf {
+pub(crate) fn editable_project() -> PathBuf {
     let dir = testkit::cache_dir().join("projects/cw-editable-demo");
     write(
         &dir.join("pyproject.toml"),
@@ -81,34 +85,32 @@ dependencies = ["requests>=2.31", "colorama; sys_platform == 'win32'"]
 fancy = ["rich>=13"]
 "#,
     );
-    write(
-        &dir.join("src/cw_editable_demo/__init__.py"),
-        "VALUE = 1\n",
-    );
+    write(&dir.join("src/cw_editable_demo/__init__.py"), "VALUE = 1\n");
     dir
 }
 
 /// (b) an editable install (PEP 660) of [`editable_project`], plus `rich`
 /// so the `fancy` extra's target is present but not requested.
-pub fn editable_venv() -> PathBuf {
+pub(crate) fn editable_venv() -> PathBuf {
     let project = editable_project();
     let project = project.to_str().expect("utf-8 path");
-    testkit::venv(
-        "py-editable",
-        &[&["rich==13.9.4"], &["-e", project]],
-    )
+    testkit::venv("py-editable", &[&["rich==13.9.4"], &["-e", project]])
 }
 
 /// (d) legacy installs that leave `*.egg-info`: a `setup.py install
 /// --single-version-externally-managed` (how distributions package Python
 /// libraries) and a legacy `setup.py develop` editable via
 /// `pip install --no-use-pep517 -e` (an `.egg-link` plus `easy-install.pth`).
-pub fn egg_venv() -> PathBuf {
+pub(crate) fn egg_venv() -> PathBuf {
     let root = testkit::cache_dir().join("venvs/py-egg-v1");
     fs::create_dir_all(root.parent().expect("parent")).expect("mkdir");
     testkit::build_once(&root, |dir| {
         let venv = dir.join("venv");
-        testkit::run(Command::new(testkit::python()).args(["-m", "venv"]).arg(&venv));
+        testkit::run(
+            Command::new(testkit::python())
+                .args(["-m", "venv"])
+                .arg(&venv),
+        );
         let py = venv.join("bin/python");
         testkit::run(Command::new(&py).args([
             "-m",
@@ -137,11 +139,14 @@ setup(
 "#,
         );
         write(&legacy.join("legacy_lib/__init__.py"), "X = 1\n");
-        testkit::run(
-            Command::new(&py)
-                .current_dir(&legacy)
-                .args(["setup.py", "-q", "install", "--single-version-externally-managed", "--record", "installed.txt"]),
-        );
+        testkit::run(Command::new(&py).current_dir(&legacy).args([
+            "setup.py",
+            "-q",
+            "install",
+            "--single-version-externally-managed",
+            "--record",
+            "installed.txt",
+        ]));
         let dev = dir.join("dev-lib");
         write(
             &dev.join("setup.py"),
@@ -150,17 +155,21 @@ setup(name="dev-lib", version="0.9", py_modules=["dev_lib"], install_requires=["
 "#,
         );
         write(&dev.join("dev_lib.py"), "Y = 2\n");
-        testkit::run(Command::new(&py).args([
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            "--no-use-pep517",
-            "--no-build-isolation",
-            "--no-deps",
-            "-e",
-        ]).arg(&dev));
+        testkit::run(
+            Command::new(&py)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--disable-pip-version-check",
+                    "--no-use-pep517",
+                    "--no-build-isolation",
+                    "--no-deps",
+                    "-e",
+                ])
+                .arg(&dev),
+        );
     });
     root.join("venv")
 }
@@ -169,7 +178,7 @@ setup(name="dev-lib", version="0.9", py_modules=["dev_lib"], install_requires=["
 /// and pip's vendored `packaging` compute them in the venv itself: markers
 /// evaluated for that interpreter, extras followed only when a requiring edge
 /// asked for them, self-edges left out.
-pub fn truth_graph(venv: &Path) -> BTreeMap<String, BTreeSet<String>> {
+pub(crate) fn truth_graph(venv: &Path) -> BTreeMap<String, BTreeSet<String>> {
     const SNIPPET: &str = r#"
 import json, importlib.metadata as md
 from pip._vendor.packaging.requirements import Requirement
