@@ -14,7 +14,7 @@ pub mod environment;
 pub mod pep508;
 pub mod site;
 
-pub use collect::collect_site_dir;
+pub use collect::{collect_site_dir, collect_site_dir_within};
 pub use environment::{EnvironmentKind, PythonEnvironment};
 pub use requirements::collect_requirements;
 pub mod requirements;

@@ -197,6 +197,14 @@ fn editable_install_matches_pip_and_importlib() {
     assert_eq!(demo.properties["editable"], "true");
     assert!(demo.properties["direct_url"].starts_with("file://"));
     assert!(demo.properties["direct_url"].ends_with("cw-editable-demo"));
+    assert_eq!(
+        Path::new(&demo.properties["project_location"]),
+        common::editable_project().as_path()
+    );
+    assert!(demo.properties["editable_hooks"].ends_with("__editable__.cw_editable_demo-0.3.1.pth"));
+    // setuptools leaves `src/*.egg-info` on the path the hook adds; Python
+    // sees the site-packages dist-info first, so it is shadowed.
+    assert!(demo.properties["shadowed"].ends_with("src/cw_Editable.Demo.egg-info"));
     let deps = &graph_by_name(&c)["cw-editable-demo"];
     assert!(deps.contains("requests"));
     assert!(!deps.contains("rich"), "extra `fancy` was not requested");
