@@ -83,7 +83,9 @@ impl Headers {
     pub fn parse(text: &str) -> Headers {
         let mut out: Vec<(String, String)> = Vec::new();
         for line in text.lines() {
-            if line.trim().is_empty() {
+            // Only an empty line ends the block: a line of spaces inside a
+            // folded value (a pasted licence text) is a continuation.
+            if line.is_empty() {
                 break;
             }
             if line.starts_with([' ', '\t']) {
@@ -378,6 +380,11 @@ mod tests {
             ["a>=1", "b; extra == 'x'"]
         );
         assert_eq!(h.0.len(), 6, "the body is not headers");
+        // A white-space line inside a folded value does not end the block
+        // (hatchling writes licence texts this way).
+        let h = Headers::parse("Name: j\nLicense: BSD\n        \n        text\nRequires-Dist: a\n\nbody\n");
+        assert_eq!(h.get("License"), Some("BSD\n\ntext"));
+        assert_eq!(h.get("Requires-Dist"), Some("a"));
         // A non-header line ends the block, as in Python's email parser.
         let h = Headers::parse("Name: a\nthis is not a header\nVersion: 1\n");
         assert_eq!(h.get("Version"), None);
