@@ -15,7 +15,12 @@ use std::path::{Path, PathBuf};
 ///
 /// Components are the distributions `pip list` shows for that environment
 /// (same names and versions; see [`crate::site`] for the order and
-/// de-duplication rules), each located at its metadata folder. Dependencies
+/// de-duplication rules), each located at its metadata folder. Two
+/// deliberate differences: distributions named `python`, `wsgiref` or
+/// `argparse`, which pip list hides, are kept (marked `pip_list_hidden`);
+/// and versions are kept as written, where pip prints them PEP 440
+/// normalised (`1.0-rc1` → `1.0rc1`; wheels and setuptools already write
+/// normalised versions, so real environments agree). Dependencies
 /// are `Requires-Dist` edges whose markers hold for this environment, with
 /// extras followed only where a requiring edge asks for them; `direct` is
 /// true for distributions nothing else in the environment requires.
@@ -126,6 +131,11 @@ fn component(sd: &SiteDist, editable_hooks: &[PathBuf]) -> Component {
         }
     }
     p.insert("editable".into(), editable.to_string());
+    // `pip list` hides these names (its `stdlib_pkgs`); we keep them, since
+    // a distribution by that name is still installed code, and mark them.
+    if matches!(pep503(&d.name).as_str(), "python" | "wsgiref" | "argparse") {
+        p.insert("pip_list_hidden".into(), "true".into());
+    }
     // setuptools names its PEP 660 hooks `__editable__.<name>-<ver>.pth` and
     // `__editable___<name>_<ver>_finder.py` (name with `_` for `-`/`.`).
     let key = pep503(&d.name).replace('-', "_");
@@ -193,7 +203,7 @@ fn dependency_edges(
             d.dist
                 .requires_dist
                 .iter()
-                .filter_map(|r| match Requirement::parse(r) {
+                .filter_map(|r| match Requirement::parse_unversioned(r) {
                     Ok(req) => Some(req),
                     Err(e) => {
                         errors.push(InputError::new(

@@ -81,7 +81,16 @@ impl Headers {
     /// with white space, the block ends at the first blank line (or at a line
     /// that is not a header, as Python's email parser does).
     pub fn parse(text: &str) -> Headers {
+        Headers::parse_filtered(text, |_, _| true)
+    }
+
+    /// Like [`Headers::parse`], keeping only headers `keep(key, value)`
+    /// accepts (inventory needs a handful of the dozens of fields).
+    pub fn parse_filtered(text: &str, keep: impl Fn(&str, &str) -> bool) -> Headers {
         let mut out: Vec<(String, String)> = Vec::new();
+        // Whether the header being continued was kept.
+        let mut current_kept = false;
+        let mut seen_header = false;
         for line in text.lines() {
             // Only an empty line ends the block: a line of spaces inside a
             // folded value (a pasted licence text) is a continuation.
@@ -89,16 +98,23 @@ impl Headers {
                 break;
             }
             if line.starts_with([' ', '\t']) {
-                if let Some((_, value)) = out.last_mut() {
+                if !seen_header {
+                    break;
+                }
+                if current_kept && let Some((_, value)) = out.last_mut() {
                     value.push('\n');
                     value.push_str(line.trim());
-                    continue;
                 }
-                break;
+                continue;
             }
             match line.split_once(':') {
                 Some((key, value)) if !key.is_empty() && !key.contains(char::is_whitespace) => {
-                    out.push((key.to_string(), value.trim().to_string()));
+                    seen_header = true;
+                    let value = value.trim();
+                    current_kept = keep(key, value);
+                    if current_kept {
+                        out.push((key.to_string(), value.to_string()));
+                    }
                 }
                 _ => break,
             }
@@ -242,7 +258,18 @@ impl InstalledDist {
             ));
         };
         let head = read_header_block(&metadata_path, MAX_METADATA_HEAD)?;
-        let headers = Headers::parse(&head);
+        let headers = Headers::parse_filtered(&head, |key, value| {
+            const WANTED: [&str; 6] = [
+                "Name",
+                "Version",
+                "Requires-Dist",
+                "Summary",
+                "License",
+                "License-Expression",
+            ];
+            WANTED.iter().any(|w| w.eq_ignore_ascii_case(key))
+                || (key.eq_ignore_ascii_case("Classifier") && value.starts_with("License ::"))
+        });
         let name = match headers.get("Name") {
             Some(n) if !n.trim().is_empty() => n.trim().to_string(),
             _ => {
@@ -382,7 +409,9 @@ mod tests {
         assert_eq!(h.0.len(), 6, "the body is not headers");
         // A white-space line inside a folded value does not end the block
         // (hatchling writes licence texts this way).
-        let h = Headers::parse("Name: j\nLicense: BSD\n        \n        text\nRequires-Dist: a\n\nbody\n");
+        let h = Headers::parse(
+            "Name: j\nLicense: BSD\n        \n        text\nRequires-Dist: a\n\nbody\n",
+        );
         assert_eq!(h.get("License"), Some("BSD\n\ntext"));
         assert_eq!(h.get("Requires-Dist"), Some("a"));
         // A non-header line ends the block, as in Python's email parser.

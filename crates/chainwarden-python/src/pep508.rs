@@ -42,6 +42,15 @@ impl Requirement {
         Parser::new(input).requirement()
     }
 
+    /// Parses name, extras, URL and marker but leaves version specifiers
+    /// unparsed (`specifiers` empty): enough to build a dependency graph of
+    /// what is installed, at a fraction of the cost.
+    pub(crate) fn parse_unversioned(input: &str) -> Result<Requirement, Pep508Error> {
+        let mut p = Parser::new(input);
+        p.skip_specifiers = true;
+        p.requirement()
+    }
+
     /// The PEP 503 normalised name.
     pub fn normalized_name(&self) -> String {
         chainwarden_core::package::pep503(&self.name)
@@ -431,9 +440,26 @@ fn compare(lhs: &str, op: MarkerOp, rhs: &str) -> bool {
     }
 }
 
+/// A cheap shape check of unparsed specifiers: operators, version
+/// characters, commas and white space only, starting with an operator.
+fn plausible_specifiers(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty()
+        || (t.starts_with(['<', '>', '=', '!', '~'])
+            && t.chars().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || c.is_whitespace()
+                    || matches!(
+                        c,
+                        '<' | '>' | '=' | '!' | '~' | '.' | '*' | '+' | '-' | '_' | ','
+                    )
+            }))
+}
+
 struct Parser<'a> {
     input: &'a str,
     pos: usize,
+    skip_specifiers: bool,
 }
 
 fn is_name_char(c: char) -> bool {
@@ -442,7 +468,11 @@ fn is_name_char(c: char) -> bool {
 
 impl<'a> Parser<'a> {
     fn new(input: &'a str) -> Parser<'a> {
-        Parser { input, pos: 0 }
+        Parser {
+            input,
+            pos: 0,
+            skip_specifiers: false,
+        }
     }
 
     fn rest(&self) -> &'a str {
@@ -573,7 +603,14 @@ impl<'a> Parser<'a> {
             if !paren && self.peek() == Some(')') {
                 return Err(self.error("unexpected `)`"));
             }
-            self.version_specifiers(text, start, &mut req)?;
+            if !self.skip_specifiers {
+                self.version_specifiers(text, start, &mut req)?;
+            } else if !plausible_specifiers(text) {
+                return Err(self.error_at(
+                    start,
+                    format!("invalid version specifiers `{}`", text.trim()),
+                ));
+            }
             self.skip_ws();
             if self.at_end() {
                 return Ok(req);
@@ -914,6 +951,23 @@ mod tests {
                 .message
                 .contains("deeply")
         );
+    }
+
+    #[test]
+    fn unversioned_parse_agrees_on_everything_but_specifiers() {
+        for s in [
+            "requests[socks]>=2.8.1,==2.8.*; python_version < '2.7'",
+            "pip @ https://x/y.zip ; extra == 'a'",
+            "name (>=1.0, <2.0)",
+            "foo===1.0-custom",
+        ] {
+            let mut full = req(s);
+            full.specifiers = VersionSpecifiers::empty();
+            full.arbitrary_equality = None;
+            assert_eq!(Requirement::parse_unversioned(s).unwrap(), full, "{s}");
+        }
+        assert!(Requirement::parse_unversioned("not a valid ((( requirement").is_err());
+        assert!(Requirement::parse_unversioned("x; bogus == '1'").is_err());
     }
 
     #[test]

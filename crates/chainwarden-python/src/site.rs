@@ -117,7 +117,21 @@ pub fn list_site_dir(site_dir: &Path, boundary: Option<&Path>) -> Result<SiteLis
             Err(e) => errors.push(e),
         }
     }
-    dists.retain(|d| valid_folder_name(&d.dist.info_path));
+    dists.retain(|d| {
+        let ok = valid_folder_name(&d.dist.info_path);
+        if !ok {
+            errors.push(InputError::new(
+                &d.dist.info_path,
+                format!(
+                    "ignored, as pip ignores it: not a valid distribution folder name (a leftover of \
+                     an interrupted install?); it claims the name `{}`, hiding any other \
+                     distribution of that name",
+                    d.dist.name
+                ),
+            ));
+        }
+        ok
+    });
     Ok(SiteListing {
         dists,
         editable_hooks,
@@ -404,8 +418,17 @@ mod tests {
             .find(|n| n.to_lowercase().starts_with("foo"))
             .unwrap();
         assert_eq!(foo[0].dist.info_path, sp.join(first));
-        assert_eq!(l.errors.len(), 1);
-        assert_eq!(l.errors[0].path, sp.join("broken-1.dist-info"));
+        assert_eq!(l.errors.len(), 2, "{:?}", l.errors);
+        assert!(
+            l.errors
+                .iter()
+                .any(|e| e.path == sp.join("broken-1.dist-info"))
+        );
+        assert!(
+            l.errors
+                .iter()
+                .any(|e| e.path == sp.join("~ix-1.0.dist-info"))
+        );
     }
 
     #[test]

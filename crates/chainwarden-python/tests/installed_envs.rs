@@ -291,3 +291,52 @@ fn bad_metadata_is_an_error_and_the_rest_still_inventories() {
     assert!(none.is_none());
     assert_eq!(errors.len(), 1);
 }
+
+#[test]
+fn doctored_site_dir_matches_pip_list() {
+    let venv = common::doctored_venv();
+    let sp = testkit::site_packages(&venv);
+    let (c, errors) = collect_site_dir(&sp);
+    let c = c.unwrap();
+    // Same names and versions as pip, whichever duplicate directory order puts first.
+    assert_matches_pip_list(&venv, &c);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.path == sp.join("empty-1.0.dist-info"))
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.path == sp.join("~ix-9.0.dist-info") && e.message.contains("`six`"))
+    );
+    let idna = find(&c, "idna");
+    assert!(idna.properties["shadowed"].contains("dist-info"));
+    let extra = find(&c, "extra-pkg");
+    assert!(extra.properties["pth"].ends_with("zz-extra.pth"));
+    assert!(extra.locations[0].path.starts_with(venv.join("extra")));
+    // With the venv as the scan root the .pth folder is inside and still read;
+    // with the site dir as the root it is outside and reported, not read.
+    let (inside, _) = chainwarden_python::collect_site_dir_within(&sp, Some(&venv));
+    assert!(
+        inside
+            .unwrap()
+            .components
+            .iter()
+            .any(|x| x.package.name == "extra-pkg")
+    );
+    let (bounded, errors) = chainwarden_python::collect_site_dir_within(&sp, Some(&sp));
+    assert!(
+        !bounded
+            .unwrap()
+            .components
+            .iter()
+            .any(|x| x.package.name == "extra-pkg")
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.message.contains("outside the scan root"))
+    );
+}

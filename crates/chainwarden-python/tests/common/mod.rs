@@ -223,3 +223,48 @@ print(json.dumps({n: sorted(v) for n, v in edges.items()}))
         .map(|(k, v)| (k, v.into_iter().collect()))
         .collect()
 }
+
+/// A venv doctored the ways real site dirs go wrong: a second dist-info of
+/// an installed name (a botched upgrade), an interrupted-install leftover
+/// (`~ix-…`), a `.pth` that adds a folder holding another distribution, and
+/// a dist-info without METADATA. pip decides what is listed.
+pub(crate) fn doctored_venv() -> PathBuf {
+    let dir = testkit::cache_dir().join("venvs/py-doctored-v1");
+    fs::create_dir_all(dir.parent().expect("parent")).expect("mkdir");
+    testkit::build_once(&dir, |dir| {
+        testkit::run(
+            Command::new(testkit::python())
+                .args(["-m", "venv"])
+                .arg(dir),
+        );
+        testkit::run(Command::new(dir.join("bin/python")).args([
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "idna==3.10",
+            "six==1.16.0",
+        ]));
+        let sp = testkit::site_packages(dir);
+        let meta = |folder: &str, text: &str| write(&sp.join(folder).join("METADATA"), text);
+        meta(
+            "IDNA-1.0.dist-info",
+            "Metadata-Version: 2.1\nName: idna\nVersion: 1.0\n",
+        );
+        meta(
+            "~ix-9.0.dist-info",
+            "Metadata-Version: 2.1\nName: six\nVersion: 9.0\n",
+        );
+        fs::create_dir_all(sp.join("empty-1.0.dist-info")).expect("mkdir");
+        write(
+            &dir.join("extra/extra_pkg-2.0.dist-info/METADATA"),
+            "Metadata-Version: 2.1\nName: extra_pkg\nVersion: 2.0\nRequires-Dist: six\n",
+        );
+        write(
+            &sp.join("zz-extra.pth"),
+            "# added by a test\n../../../extra\n",
+        );
+    });
+    dir
+}
