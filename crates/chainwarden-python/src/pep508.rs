@@ -858,6 +858,36 @@ mod tests {
     }
 
     #[test]
+    fn white_space_and_spelling_edge_cases() {
+        assert!(req("name[]").extras.is_empty());
+        assert_eq!(req("name[ a , b ]").extras, ["a", "b"]);
+        let r = req("name>=1.0;python_version>=\"3.6\"");
+        assert_eq!(r.specifiers.len(), 1);
+        assert!(r.marker.unwrap().evaluate(&env311(), None));
+        assert_eq!(req("Foo.Bar_baz").normalized_name(), "foo-bar-baz");
+        assert_eq!(req("x[Socks_Proxy]").normalized_extras(), ["socks-proxy"]);
+        assert!(eval("'linux' == sys_platform"));
+        assert!(eval("python_version in '3.10 3.11'"));
+        assert!(eval("python_version in'3.11'"));
+        assert!(eval("python_version > '3.10.0'"));
+        assert!(eval(
+            "python_full_version >= '3.11.7' and python_full_version < '3.12'"
+        ));
+        assert!(!eval("python_version < '3.11'"));
+        assert!(
+            eval("python_version == '3.11.0'"),
+            "PEP 440: 3.11 == 3.11.0"
+        );
+        assert!(!eval("python_version != '3.11'"));
+        assert!(Requirement::parse("naïve").is_err());
+        assert!(MarkerTree::parse("os_name <> 'a'").is_err());
+        assert!(MarkerTree::parse("os_name not 'a'").is_err());
+        assert!(MarkerTree::parse("").is_err());
+        let e = Requirement::parse("foo; os_name == 'a' and").unwrap_err();
+        assert_eq!(e.column, 24, "{e}");
+    }
+
+    #[test]
     fn and_binds_tighter_than_or() {
         let m = MarkerTree::parse("os_name=='a' or os_name=='b' and os_name=='c'").unwrap();
         assert!(

@@ -12,7 +12,7 @@
 //! `${VAR}` references are left as written (nothing is read from the
 //! environment of the scanning host).
 
-use crate::pep508::Requirement;
+use crate::pep508::{MarkerTree, Requirement};
 use chainwarden_core::inventory::{Collected, InputError};
 use chainwarden_core::package::pep503;
 use chainwarden_core::{Component, Ecosystem, Hash, Location, Package, Source, SourceKind, fsutil};
@@ -41,6 +41,8 @@ pub struct RequirementEntry {
     pub version: Option<String>,
     /// The parsed PEP 508 requirement, for lines that are one.
     pub requirement: Option<Requirement>,
+    /// The environment marker (of a PEP 508 line or after a URL/path).
+    pub marker: Option<MarkerTree>,
     /// A URL or local path requirement (`name @ url`, a bare URL, `-e path`).
     pub url: Option<String>,
     pub editable: bool,
@@ -401,6 +403,7 @@ fn requirement_entry(text: &str, file: &Path, line: u32) -> Result<RequirementEn
         name: None,
         version: None,
         requirement: None,
+        marker: None,
         url: None,
         editable: false,
         constraint: false,
@@ -410,7 +413,13 @@ fn requirement_entry(text: &str, file: &Path, line: u32) -> Result<RequirementEn
     // optional `; marker` after it.
     let first = text.split_whitespace().next().unwrap_or("");
     if looks_like_url_or_path(first) && !text.contains(" @ ") {
-        let (url, _marker) = text.split_once(';').unwrap_or((text, ""));
+        // pip: after a URL only `; ` starts a marker (URLs may hold `;`).
+        let sep = if first.contains("://") { "; " } else { ";" };
+        let (url, marker) = text.split_once(sep).unwrap_or((text, ""));
+        if !marker.trim().is_empty() {
+            entry.marker =
+                Some(MarkerTree::parse(marker.trim()).map_err(|e| format!("invalid marker: {e}"))?);
+        }
         let url = url.trim().to_string();
         let (name, version) = name_from_url(&url);
         entry.name = name;
@@ -422,6 +431,7 @@ fn requirement_entry(text: &str, file: &Path, line: u32) -> Result<RequirementEn
     entry.name = Some(req.name.clone());
     entry.version = req.pinned_version();
     entry.url = req.url.clone();
+    entry.marker = req.marker.clone();
     entry.requirement = Some(req);
     Ok(entry)
 }
@@ -518,13 +528,13 @@ pub fn collect_requirements(path: &Path, scan_root: &Path) -> (Option<Collected>
         if !specifier.is_empty() {
             p.insert("specifier".into(), specifier.clone());
         }
-        if let Some(r) = &e.requirement {
-            if !r.extras.is_empty() {
-                p.insert("extras".into(), r.extras.join(","));
-            }
-            if let Some(m) = &r.marker {
-                p.insert("marker".into(), m.to_string());
-            }
+        if let Some(r) = &e.requirement
+            && !r.extras.is_empty()
+        {
+            p.insert("extras".into(), r.extras.join(","));
+        }
+        if let Some(m) = &e.marker {
+            p.insert("marker".into(), m.to_string());
         }
         if let Some(u) = &e.url {
             p.insert("url".into(), u.clone());
@@ -637,6 +647,10 @@ mod tests {
         assert_eq!(
             (e[3].name.as_deref(), e[3].version.as_deref()),
             (Some("foo_bar"), Some("1.2.0"))
+        );
+        assert_eq!(
+            e[3].marker.as_ref().map(|m| m.to_string()).as_deref(),
+            Some("python_version >= \"3.8\"")
         );
         assert_eq!(
             e[4].url.as_deref(),
