@@ -503,4 +503,14 @@ mod tests {
             Some("BSD License")
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn metadata_parsers_never_panic(text in "(?s).{0,300}") {
+            let h = Headers::parse(&text);
+            let _ = h.get("Name");
+            let _ = requires_txt_to_requires_dist(&text);
+            let _ = parse_direct_url(&text);
+        }
+    }
 }

@@ -772,4 +772,28 @@ mod tests {
         let (none, errors) = collect_requirements(&t.path().join("missing.txt"), t.path());
         assert!(none.is_none() && errors.len() == 1);
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn never_panics(lines in proptest::collection::vec("[ -~]{0,40}", 0..8)) {
+                let text = lines.join("\n");
+                let r = parse(&text);
+                for e in &r.entries {
+                    prop_assert!(e.line >= 1);
+                }
+            }
+
+            #[test]
+            fn pins_round_trip(name in "[A-Za-z][A-Za-z0-9_.-]{0,12}[A-Za-z0-9]", a in 0u32..100, b in 0u32..100) {
+                let r = parse(&format!("{name}=={a}.{b} --hash=sha256:00ff\n"));
+                prop_assert_eq!(r.entries.len(), 1);
+                prop_assert_eq!(r.entries[0].version.clone(), Some(format!("{a}.{b}")));
+                prop_assert_eq!(r.entries[0].name.clone(), Some(name));
+            }
+        }
+    }
 }

@@ -491,6 +491,38 @@ mod tests {
     }
 
     #[test]
+    fn egg_info_files_and_egg_folders() {
+        let t = tempfile::tempdir().unwrap();
+        let sp = t.path().join("site-packages");
+        fs::create_dir_all(&sp).unwrap();
+        // distutils wrote PKG-INFO content straight into an `.egg-info` file.
+        fs::write(
+            sp.join("old_lib-0.5-py3.11.egg-info"),
+            "Metadata-Version: 1.0\nName: old-lib\nVersion: 0.5\n",
+        )
+        .unwrap();
+        // easy_install: an `.egg` folder put on sys.path by easy-install.pth.
+        let egg = sp.join("Eggy-2.1-py3.11.egg");
+        fs::create_dir_all(egg.join("EGG-INFO")).unwrap();
+        fs::write(egg.join("EGG-INFO/PKG-INFO"), "Name: Eggy\nVersion: 2.1\n").unwrap();
+        fs::write(egg.join("EGG-INFO/requires.txt"), "six\n[x]\nattrs\n").unwrap();
+        fs::write(sp.join("easy-install.pth"), "./Eggy-2.1-py3.11.egg\n").unwrap();
+        let l = list_site_dir(&sp, None).unwrap();
+        assert!(l.errors.is_empty(), "{:?}", l.errors);
+        let got: Vec<(&str, &str)> = l
+            .dists
+            .iter()
+            .map(|d| (d.dist.name.as_str(), d.dist.version.as_str()))
+            .collect();
+        assert_eq!(got, [("old-lib", "0.5"), ("Eggy", "2.1")]);
+        assert_eq!(
+            l.dists[1].dist.requires_dist,
+            ["six", "attrs; extra == \"x\""]
+        );
+        assert_eq!(l.dists[0].dist.format, MetadataFormat::EggInfo);
+    }
+
+    #[test]
     fn lookup_keys_match_importlib() {
         assert_eq!(lookup_key("foo_bar-1.0.dist-info"), "foo_bar");
         assert_eq!(lookup_key("foo.bar-1.0.dist-info"), "foo_bar");
