@@ -234,11 +234,19 @@ impl InstalledDist {
     /// Reads the metadata at `info_path`. Errors name the file.
     pub fn read(info_path: &Path, format: MetadataFormat) -> Result<InstalledDist, InputError> {
         let is_dir = info_path.is_dir();
-        // List the folder once instead of probing each optional file.
+        if !is_dir && !info_path.is_file() {
+            return Err(InputError::new(info_path, "not a regular file or folder"));
+        }
+        // List the folder once instead of probing each optional file. Only
+        // regular files count: opening a FIFO named METADATA would block.
         let present: Vec<String> = if is_dir {
             std::fs::read_dir(info_path)
                 .map_err(|e| InputError::new(info_path, e.to_string()))?
                 .flatten()
+                .filter(|e| {
+                    e.file_type()
+                        .is_ok_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()))
+                })
                 .filter_map(|e| e.file_name().into_string().ok())
                 .collect()
         } else {
@@ -488,6 +496,21 @@ mod tests {
         let e = InstalledDist::read(&d, MetadataFormat::DistInfo).unwrap_err();
         assert_eq!(e.path, d.join("METADATA"));
         assert!(e.message.contains("Name"));
+    }
+
+    #[test]
+    fn a_fifo_is_not_opened() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path().join("x-1.dist-info");
+        fs::create_dir_all(&d).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(d.join("METADATA"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        // Returns at once with an error instead of blocking on the FIFO.
+        let e = InstalledDist::read(&d, MetadataFormat::DistInfo).unwrap_err();
+        assert!(e.message.contains("no METADATA"), "{}", e.message);
     }
 
     #[test]

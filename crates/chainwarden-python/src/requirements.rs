@@ -113,6 +113,10 @@ fn read_file(
         ));
         return;
     }
+    if !path.is_file() {
+        out.errors.push(InputError::new(path, "not a regular file"));
+        return;
+    }
     let text = match fsutil::read_text(path, MAX_REQUIREMENTS_FILE) {
         Ok(t) => t,
         Err(e) => {

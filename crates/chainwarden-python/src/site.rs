@@ -304,6 +304,9 @@ fn egg_link_candidates(
 ) {
     for name in entries.iter().filter(|n| n.ends_with(".egg-link")) {
         let link = location.join(name);
+        if !link.is_file() {
+            continue;
+        }
         let text = match fsutil::read_bounded(&link, MAX_PTH_FILE) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(e) => {
