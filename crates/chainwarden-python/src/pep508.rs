@@ -338,6 +338,10 @@ pub struct MarkerEnvironment {
     pub platform_python_implementation: String,
     pub implementation_name: String,
     pub implementation_version: String,
+    /// The Python version is not known: comparisons on `python_version`,
+    /// `python_full_version` and `implementation_version` hold (so an edge
+    /// to an installed distribution is kept rather than dropped on a guess).
+    pub python_version_unknown: bool,
 }
 
 impl MarkerEnvironment {
@@ -371,6 +375,7 @@ impl MarkerEnvironment {
             platform_python_implementation: "CPython".to_string(),
             implementation_name: "cpython".to_string(),
             implementation_version: full.to_string(),
+            python_version_unknown: false,
         }
     }
 
@@ -394,6 +399,20 @@ impl MarkerEnvironment {
 
 impl MarkerExpression {
     fn evaluate(&self, env: &MarkerEnvironment, extra: Option<&str>) -> bool {
+        if env.python_version_unknown
+            && [&self.lhs, &self.rhs].iter().any(|v| {
+                matches!(
+                    v,
+                    MarkerValue::Variable(
+                        MarkerVariable::PythonVersion
+                            | MarkerVariable::PythonFullVersion
+                            | MarkerVariable::ImplementationVersion
+                    )
+                )
+            })
+        {
+            return true;
+        }
         let is_extra = [&self.lhs, &self.rhs]
             .iter()
             .any(|v| **v == MarkerValue::Variable(MarkerVariable::Extra));
@@ -923,6 +942,17 @@ mod tests {
         );
         assert!(eval("python_version === '3.11'"));
         assert!(eval("os.name == 'posix' and sys.platform == 'linux'"));
+    }
+
+    #[test]
+    fn unknown_python_version_keeps_version_markers_true() {
+        let mut env = env311();
+        env.python_version_unknown = true;
+        for m in ["python_version < '3'", "python_full_version >= '3.13.1'"] {
+            assert!(MarkerTree::parse(m).unwrap().evaluate(&env, None), "{m}");
+        }
+        let m = MarkerTree::parse("python_version >= '3' and sys_platform == 'win32'").unwrap();
+        assert!(!m.evaluate(&env, None), "other variables still count");
     }
 
     #[test]
