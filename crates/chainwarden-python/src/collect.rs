@@ -9,27 +9,47 @@ use chainwarden_core::inventory::{Collected, InputError};
 use chainwarden_core::package::pep503;
 use chainwarden_core::{Component, ComponentId, Ecosystem, Location, Package};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 /// Inventories one site dir found by `chainwarden_core::discover`.
 ///
 /// Components are the distributions `pip list` shows for that environment
 /// (same names and versions; see [`crate::site`] for the order and
-/// de-duplication rules), each located at its metadata folder. Dependencies
+/// de-duplication rules), each located at its metadata folder. Two
+/// deliberate differences: distributions named `python`, `wsgiref` or
+/// `argparse`, which pip list hides, are kept (marked `pip_list_hidden`);
+/// and versions are kept as written, where pip prints them PEP 440
+/// normalised (`1.0-rc1` → `1.0rc1`; wheels and setuptools already write
+/// normalised versions, so real environments agree). Dependencies
 /// are `Requires-Dist` edges whose markers hold for this environment, with
 /// extras followed only where a requiring edge asks for them; `direct` is
 /// true for distributions nothing else in the environment requires.
 ///
 /// Returns `None` only when the site dir itself cannot be listed; a bad
 /// metadata file is an [`InputError`] naming it and the rest still inventories.
-pub fn collect_site_dir(site_dir: &std::path::Path) -> (Option<Collected>, Vec<InputError>) {
+pub fn collect_site_dir(site_dir: &Path) -> (Option<Collected>, Vec<InputError>) {
+    collect_site_dir_within(site_dir, None)
+}
+
+/// [`collect_site_dir`] that reads nothing outside `scan_root` (see
+/// [`crate::site::list_site_dir`]): what `chainwarden scan` should call
+/// unless the user asked to follow links out of the root.
+pub fn collect_site_dir_within(
+    site_dir: &Path,
+    scan_root: Option<&Path>,
+) -> (Option<Collected>, Vec<InputError>) {
     let env = PythonEnvironment::detect(site_dir);
-    let listing = match list_site_dir(site_dir) {
+    let listing = match list_site_dir(site_dir, scan_root) {
         Ok(l) => l,
         Err(e) => return (None, vec![e]),
     };
     let mut errors = listing.errors;
     let markers = env.marker_environment();
-    let mut components: Vec<Component> = listing.dists.iter().map(component).collect();
+    let mut components: Vec<Component> = listing
+        .dists
+        .iter()
+        .map(|d| component(d, &listing.editable_hooks))
+        .collect();
     let edges = dependency_edges(&listing.dists, &markers, &mut errors);
     let mut has_dependent = vec![false; components.len()];
     for (from, targets) in edges.iter().enumerate() {
@@ -54,7 +74,7 @@ pub fn collect_site_dir(site_dir: &std::path::Path) -> (Option<Collected>, Vec<I
     )
 }
 
-fn component(sd: &SiteDist) -> Component {
+fn component(sd: &SiteDist, editable_hooks: &[PathBuf]) -> Component {
     let d: &InstalledDist = &sd.dist;
     let mut c = Component::new(
         Package::new(Ecosystem::PyPI, &d.name, &d.version),
@@ -78,6 +98,11 @@ fn component(sd: &SiteDist) -> Component {
     if let Some(u) = &d.direct_url {
         p.insert("direct_url".into(), u.url.clone());
         editable |= u.editable;
+        if u.editable
+            && let Some(path) = u.url.strip_prefix("file://")
+        {
+            p.insert("project_location".into(), percent_decode(path));
+        }
         if let Some(v) = &u.vcs {
             p.insert("vcs".into(), v.clone());
         }
@@ -106,6 +131,30 @@ fn component(sd: &SiteDist) -> Component {
         }
     }
     p.insert("editable".into(), editable.to_string());
+    // `pip list` hides these names (its `stdlib_pkgs`); we keep them, since
+    // a distribution by that name is still installed code, and mark them.
+    if matches!(pep503(&d.name).as_str(), "python" | "wsgiref" | "argparse") {
+        p.insert("pip_list_hidden".into(), "true".into());
+    }
+    // setuptools names its PEP 660 hooks `__editable__.<name>-<ver>.pth` and
+    // `__editable___<name>_<ver>_finder.py` (name with `_` for `-`/`.`).
+    let key = pep503(&d.name).replace('-', "_");
+    let hooks: Vec<String> = editable_hooks
+        .iter()
+        .filter(|h| {
+            h.file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_lowercase)
+                .is_some_and(|n| {
+                    n.starts_with(&format!("__editable__.{key}-"))
+                        || n.starts_with(&format!("__editable___{key}_"))
+                })
+        })
+        .map(|h| h.display().to_string())
+        .collect();
+    if !hooks.is_empty() {
+        p.insert("editable_hooks".into(), hooks.join("\n"));
+    }
     if !sd.shadowed.is_empty() {
         let list: Vec<String> = sd
             .shadowed
@@ -115,6 +164,26 @@ fn component(sd: &SiteDist) -> Component {
         p.insert("shadowed".into(), list.join("\n"));
     }
     c
+}
+
+/// Decodes `%XX` escapes of a `file://` URL path; invalid escapes stay.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |j: usize| bytes.get(j).and_then(|c| (*c as char).to_digit(16));
+        if b == b'%'
+            && let (Some(h), Some(l)) = (hex(i + 1), hex(i + 2))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Edges per distribution (indices into `dists`), sorted, without self-edges.
@@ -134,7 +203,7 @@ fn dependency_edges(
             d.dist
                 .requires_dist
                 .iter()
-                .filter_map(|r| match Requirement::parse(r) {
+                .filter_map(|r| match Requirement::parse_unversioned(r) {
                     Ok(req) => Some(req),
                     Err(e) => {
                         errors.push(InputError::new(

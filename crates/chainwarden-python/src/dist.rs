@@ -81,22 +81,40 @@ impl Headers {
     /// with white space, the block ends at the first blank line (or at a line
     /// that is not a header, as Python's email parser does).
     pub fn parse(text: &str) -> Headers {
+        Headers::parse_filtered(text, |_, _| true)
+    }
+
+    /// Like [`Headers::parse`], keeping only headers `keep(key, value)`
+    /// accepts (inventory needs a handful of the dozens of fields).
+    pub fn parse_filtered(text: &str, keep: impl Fn(&str, &str) -> bool) -> Headers {
         let mut out: Vec<(String, String)> = Vec::new();
+        // Whether the header being continued was kept.
+        let mut current_kept = false;
+        let mut seen_header = false;
         for line in text.lines() {
-            if line.trim().is_empty() {
+            // Only an empty line ends the block: a line of spaces inside a
+            // folded value (a pasted licence text) is a continuation.
+            if line.is_empty() {
                 break;
             }
             if line.starts_with([' ', '\t']) {
-                if let Some((_, value)) = out.last_mut() {
+                if !seen_header {
+                    break;
+                }
+                if current_kept && let Some((_, value)) = out.last_mut() {
                     value.push('\n');
                     value.push_str(line.trim());
-                    continue;
                 }
-                break;
+                continue;
             }
             match line.split_once(':') {
                 Some((key, value)) if !key.is_empty() && !key.contains(char::is_whitespace) => {
-                    out.push((key.to_string(), value.trim().to_string()));
+                    seen_header = true;
+                    let value = value.trim();
+                    current_kept = keep(key, value);
+                    if current_kept {
+                        out.push((key.to_string(), value.to_string()));
+                    }
                 }
                 _ => break,
             }
@@ -216,11 +234,19 @@ impl InstalledDist {
     /// Reads the metadata at `info_path`. Errors name the file.
     pub fn read(info_path: &Path, format: MetadataFormat) -> Result<InstalledDist, InputError> {
         let is_dir = info_path.is_dir();
-        // List the folder once instead of probing each optional file.
+        if !is_dir && !info_path.is_file() {
+            return Err(InputError::new(info_path, "not a regular file or folder"));
+        }
+        // List the folder once instead of probing each optional file. Only
+        // regular files count: opening a FIFO named METADATA would block.
         let present: Vec<String> = if is_dir {
             std::fs::read_dir(info_path)
                 .map_err(|e| InputError::new(info_path, e.to_string()))?
                 .flatten()
+                .filter(|e| {
+                    e.file_type()
+                        .is_ok_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()))
+                })
                 .filter_map(|e| e.file_name().into_string().ok())
                 .collect()
         } else {
@@ -240,7 +266,18 @@ impl InstalledDist {
             ));
         };
         let head = read_header_block(&metadata_path, MAX_METADATA_HEAD)?;
-        let headers = Headers::parse(&head);
+        let headers = Headers::parse_filtered(&head, |key, value| {
+            const WANTED: [&str; 6] = [
+                "Name",
+                "Version",
+                "Requires-Dist",
+                "Summary",
+                "License",
+                "License-Expression",
+            ];
+            WANTED.iter().any(|w| w.eq_ignore_ascii_case(key))
+                || (key.eq_ignore_ascii_case("Classifier") && value.starts_with("License ::"))
+        });
         let name = match headers.get("Name") {
             Some(n) if !n.trim().is_empty() => n.trim().to_string(),
             _ => {
@@ -378,6 +415,13 @@ mod tests {
             ["a>=1", "b; extra == 'x'"]
         );
         assert_eq!(h.0.len(), 6, "the body is not headers");
+        // A white-space line inside a folded value does not end the block
+        // (hatchling writes licence texts this way).
+        let h = Headers::parse(
+            "Name: j\nLicense: BSD\n        \n        text\nRequires-Dist: a\n\nbody\n",
+        );
+        assert_eq!(h.get("License"), Some("BSD\n\ntext"));
+        assert_eq!(h.get("Requires-Dist"), Some("a"));
         // A non-header line ends the block, as in Python's email parser.
         let h = Headers::parse("Name: a\nthis is not a header\nVersion: 1\n");
         assert_eq!(h.get("Version"), None);
@@ -455,6 +499,21 @@ mod tests {
     }
 
     #[test]
+    fn a_fifo_is_not_opened() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path().join("x-1.dist-info");
+        fs::create_dir_all(&d).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(d.join("METADATA"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        // Returns at once with an error instead of blocking on the FIFO.
+        let e = InstalledDist::read(&d, MetadataFormat::DistInfo).unwrap_err();
+        assert!(e.message.contains("no METADATA"), "{}", e.message);
+    }
+
+    #[test]
     fn license_choice() {
         let h = Headers::parse("License: MIT\nLicense-Expression: Apache-2.0\n");
         assert_eq!(license(&h).as_deref(), Some("Apache-2.0"));
@@ -466,5 +525,15 @@ mod tests {
             license(&Headers::parse(&long)).as_deref(),
             Some("BSD License")
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn metadata_parsers_never_panic(text in "(?s).{0,300}") {
+            let h = Headers::parse(&text);
+            let _ = h.get("Name");
+            let _ = requires_txt_to_requires_dist(&text);
+            let _ = parse_direct_url(&text);
+        }
     }
 }

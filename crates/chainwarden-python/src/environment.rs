@@ -138,14 +138,15 @@ impl PythonEnvironment {
     /// The marker environment used to evaluate `Requires-Dist` markers: this
     /// environment's Python version and implementation on the host platform
     /// (see [`MarkerEnvironment::cpython_on_host`]). Without any version
-    /// evidence, markers are evaluated for Python 3.
+    /// evidence, comparisons on the Python version are taken to hold
+    /// ([`MarkerEnvironment::python_version_unknown`]).
     pub fn marker_environment(&self) -> MarkerEnvironment {
-        let version = self
+        let known = self
             .python_full_version
             .clone()
-            .or_else(|| self.python_version.clone())
-            .unwrap_or_else(|| "3".to_string());
-        let mut env = MarkerEnvironment::cpython_on_host(&version);
+            .or_else(|| self.python_version.clone());
+        let mut env = MarkerEnvironment::cpython_on_host(known.as_deref().unwrap_or("3"));
+        env.python_version_unknown = known.is_none();
         if self.implementation == "pypy" {
             env.implementation_name = "pypy".into();
             env.platform_python_implementation = "PyPy".into();
@@ -310,7 +311,12 @@ mod tests {
         let env = PythonEnvironment::detect(Path::new("/nonexistent/vendor"));
         assert_eq!(env.kind, EnvironmentKind::Unknown);
         assert_eq!(env.python_version, None);
-        assert_eq!(env.marker_environment().python_version, "3");
+        assert!(env.marker_environment().python_version_unknown);
+        assert!(
+            !PythonEnvironment::detect(&sp)
+                .marker_environment()
+                .python_version_unknown
+        );
     }
 
     #[test]

@@ -42,6 +42,15 @@ impl Requirement {
         Parser::new(input).requirement()
     }
 
+    /// Parses name, extras, URL and marker but leaves version specifiers
+    /// unparsed (`specifiers` empty): enough to build a dependency graph of
+    /// what is installed, at a fraction of the cost.
+    pub(crate) fn parse_unversioned(input: &str) -> Result<Requirement, Pep508Error> {
+        let mut p = Parser::new(input);
+        p.skip_specifiers = true;
+        p.requirement()
+    }
+
     /// The PEP 503 normalised name.
     pub fn normalized_name(&self) -> String {
         chainwarden_core::package::pep503(&self.name)
@@ -329,6 +338,10 @@ pub struct MarkerEnvironment {
     pub platform_python_implementation: String,
     pub implementation_name: String,
     pub implementation_version: String,
+    /// The Python version is not known: comparisons on `python_version`,
+    /// `python_full_version` and `implementation_version` hold (so an edge
+    /// to an installed distribution is kept rather than dropped on a guess).
+    pub python_version_unknown: bool,
 }
 
 impl MarkerEnvironment {
@@ -362,6 +375,7 @@ impl MarkerEnvironment {
             platform_python_implementation: "CPython".to_string(),
             implementation_name: "cpython".to_string(),
             implementation_version: full.to_string(),
+            python_version_unknown: false,
         }
     }
 
@@ -385,6 +399,20 @@ impl MarkerEnvironment {
 
 impl MarkerExpression {
     fn evaluate(&self, env: &MarkerEnvironment, extra: Option<&str>) -> bool {
+        if env.python_version_unknown
+            && [&self.lhs, &self.rhs].iter().any(|v| {
+                matches!(
+                    v,
+                    MarkerValue::Variable(
+                        MarkerVariable::PythonVersion
+                            | MarkerVariable::PythonFullVersion
+                            | MarkerVariable::ImplementationVersion
+                    )
+                )
+            })
+        {
+            return true;
+        }
         let is_extra = [&self.lhs, &self.rhs]
             .iter()
             .any(|v| **v == MarkerValue::Variable(MarkerVariable::Extra));
@@ -431,9 +459,26 @@ fn compare(lhs: &str, op: MarkerOp, rhs: &str) -> bool {
     }
 }
 
+/// A cheap shape check of unparsed specifiers: operators, version
+/// characters, commas and white space only, starting with an operator.
+fn plausible_specifiers(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty()
+        || (t.starts_with(['<', '>', '=', '!', '~'])
+            && t.chars().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || c.is_whitespace()
+                    || matches!(
+                        c,
+                        '<' | '>' | '=' | '!' | '~' | '.' | '*' | '+' | '-' | '_' | ','
+                    )
+            }))
+}
+
 struct Parser<'a> {
     input: &'a str,
     pos: usize,
+    skip_specifiers: bool,
 }
 
 fn is_name_char(c: char) -> bool {
@@ -442,7 +487,11 @@ fn is_name_char(c: char) -> bool {
 
 impl<'a> Parser<'a> {
     fn new(input: &'a str) -> Parser<'a> {
-        Parser { input, pos: 0 }
+        Parser {
+            input,
+            pos: 0,
+            skip_specifiers: false,
+        }
     }
 
     fn rest(&self) -> &'a str {
@@ -573,7 +622,14 @@ impl<'a> Parser<'a> {
             if !paren && self.peek() == Some(')') {
                 return Err(self.error("unexpected `)`"));
             }
-            self.version_specifiers(text, start, &mut req)?;
+            if !self.skip_specifiers {
+                self.version_specifiers(text, start, &mut req)?;
+            } else if !plausible_specifiers(text) {
+                return Err(self.error_at(
+                    start,
+                    format!("invalid version specifiers `{}`", text.trim()),
+                ));
+            }
             self.skip_ws();
             if self.at_end() {
                 return Ok(req);
@@ -821,6 +877,36 @@ mod tests {
     }
 
     #[test]
+    fn white_space_and_spelling_edge_cases() {
+        assert!(req("name[]").extras.is_empty());
+        assert_eq!(req("name[ a , b ]").extras, ["a", "b"]);
+        let r = req("name>=1.0;python_version>=\"3.6\"");
+        assert_eq!(r.specifiers.len(), 1);
+        assert!(r.marker.unwrap().evaluate(&env311(), None));
+        assert_eq!(req("Foo.Bar_baz").normalized_name(), "foo-bar-baz");
+        assert_eq!(req("x[Socks_Proxy]").normalized_extras(), ["socks-proxy"]);
+        assert!(eval("'linux' == sys_platform"));
+        assert!(eval("python_version in '3.10 3.11'"));
+        assert!(eval("python_version in'3.11'"));
+        assert!(eval("python_version > '3.10.0'"));
+        assert!(eval(
+            "python_full_version >= '3.11.7' and python_full_version < '3.12'"
+        ));
+        assert!(!eval("python_version < '3.11'"));
+        assert!(
+            eval("python_version == '3.11.0'"),
+            "PEP 440: 3.11 == 3.11.0"
+        );
+        assert!(!eval("python_version != '3.11'"));
+        assert!(Requirement::parse("naïve").is_err());
+        assert!(MarkerTree::parse("os_name <> 'a'").is_err());
+        assert!(MarkerTree::parse("os_name not 'a'").is_err());
+        assert!(MarkerTree::parse("").is_err());
+        let e = Requirement::parse("foo; os_name == 'a' and").unwrap_err();
+        assert_eq!(e.column, 24, "{e}");
+    }
+
+    #[test]
     fn and_binds_tighter_than_or() {
         let m = MarkerTree::parse("os_name=='a' or os_name=='b' and os_name=='c'").unwrap();
         assert!(
@@ -856,6 +942,17 @@ mod tests {
         );
         assert!(eval("python_version === '3.11'"));
         assert!(eval("os.name == 'posix' and sys.platform == 'linux'"));
+    }
+
+    #[test]
+    fn unknown_python_version_keeps_version_markers_true() {
+        let mut env = env311();
+        env.python_version_unknown = true;
+        for m in ["python_version < '3'", "python_full_version >= '3.13.1'"] {
+            assert!(MarkerTree::parse(m).unwrap().evaluate(&env, None), "{m}");
+        }
+        let m = MarkerTree::parse("python_version >= '3' and sys_platform == 'win32'").unwrap();
+        assert!(!m.evaluate(&env, None), "other variables still count");
     }
 
     #[test]
@@ -914,6 +1011,23 @@ mod tests {
                 .message
                 .contains("deeply")
         );
+    }
+
+    #[test]
+    fn unversioned_parse_agrees_on_everything_but_specifiers() {
+        for s in [
+            "requests[socks]>=2.8.1,==2.8.*; python_version < '2.7'",
+            "pip @ https://x/y.zip ; extra == 'a'",
+            "name (>=1.0, <2.0)",
+            "foo===1.0-custom",
+        ] {
+            let mut full = req(s);
+            full.specifiers = VersionSpecifiers::empty();
+            full.arbitrary_equality = None;
+            assert_eq!(Requirement::parse_unversioned(s).unwrap(), full, "{s}");
+        }
+        assert!(Requirement::parse_unversioned("not a valid ((( requirement").is_err());
+        assert!(Requirement::parse_unversioned("x; bogus == '1'").is_err());
     }
 
     #[test]

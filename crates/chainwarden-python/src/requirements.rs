@@ -12,7 +12,7 @@
 //! `${VAR}` references are left as written (nothing is read from the
 //! environment of the scanning host).
 
-use crate::pep508::Requirement;
+use crate::pep508::{MarkerTree, Requirement};
 use chainwarden_core::inventory::{Collected, InputError};
 use chainwarden_core::package::pep503;
 use chainwarden_core::{Component, Ecosystem, Hash, Location, Package, Source, SourceKind, fsutil};
@@ -41,6 +41,8 @@ pub struct RequirementEntry {
     pub version: Option<String>,
     /// The parsed PEP 508 requirement, for lines that are one.
     pub requirement: Option<Requirement>,
+    /// The environment marker (of a PEP 508 line or after a URL/path).
+    pub marker: Option<MarkerTree>,
     /// A URL or local path requirement (`name @ url`, a bare URL, `-e path`).
     pub url: Option<String>,
     pub editable: bool,
@@ -109,6 +111,10 @@ fn read_file(
             path,
             format!("not read: more than {MAX_INCLUDED_FILES} included files"),
         ));
+        return;
+    }
+    if !path.is_file() {
+        out.errors.push(InputError::new(path, "not a regular file"));
         return;
     }
     let text = match fsutil::read_text(path, MAX_REQUIREMENTS_FILE) {
@@ -401,6 +407,7 @@ fn requirement_entry(text: &str, file: &Path, line: u32) -> Result<RequirementEn
         name: None,
         version: None,
         requirement: None,
+        marker: None,
         url: None,
         editable: false,
         constraint: false,
@@ -410,7 +417,13 @@ fn requirement_entry(text: &str, file: &Path, line: u32) -> Result<RequirementEn
     // optional `; marker` after it.
     let first = text.split_whitespace().next().unwrap_or("");
     if looks_like_url_or_path(first) && !text.contains(" @ ") {
-        let (url, _marker) = text.split_once(';').unwrap_or((text, ""));
+        // pip: after a URL only `; ` starts a marker (URLs may hold `;`).
+        let sep = if first.contains("://") { "; " } else { ";" };
+        let (url, marker) = text.split_once(sep).unwrap_or((text, ""));
+        if !marker.trim().is_empty() {
+            entry.marker =
+                Some(MarkerTree::parse(marker.trim()).map_err(|e| format!("invalid marker: {e}"))?);
+        }
         let url = url.trim().to_string();
         let (name, version) = name_from_url(&url);
         entry.name = name;
@@ -422,6 +435,7 @@ fn requirement_entry(text: &str, file: &Path, line: u32) -> Result<RequirementEn
     entry.name = Some(req.name.clone());
     entry.version = req.pinned_version();
     entry.url = req.url.clone();
+    entry.marker = req.marker.clone();
     entry.requirement = Some(req);
     Ok(entry)
 }
@@ -518,13 +532,13 @@ pub fn collect_requirements(path: &Path, scan_root: &Path) -> (Option<Collected>
         if !specifier.is_empty() {
             p.insert("specifier".into(), specifier.clone());
         }
-        if let Some(r) = &e.requirement {
-            if !r.extras.is_empty() {
-                p.insert("extras".into(), r.extras.join(","));
-            }
-            if let Some(m) = &r.marker {
-                p.insert("marker".into(), m.to_string());
-            }
+        if let Some(r) = &e.requirement
+            && !r.extras.is_empty()
+        {
+            p.insert("extras".into(), r.extras.join(","));
+        }
+        if let Some(m) = &e.marker {
+            p.insert("marker".into(), m.to_string());
         }
         if let Some(u) = &e.url {
             p.insert("url".into(), u.clone());
@@ -637,6 +651,10 @@ mod tests {
         assert_eq!(
             (e[3].name.as_deref(), e[3].version.as_deref()),
             (Some("foo_bar"), Some("1.2.0"))
+        );
+        assert_eq!(
+            e[3].marker.as_ref().map(|m| m.to_string()).as_deref(),
+            Some("python_version >= \"3.8\"")
         );
         assert_eq!(
             e[4].url.as_deref(),
@@ -757,5 +775,29 @@ mod tests {
         );
         let (none, errors) = collect_requirements(&t.path().join("missing.txt"), t.path());
         assert!(none.is_none() && errors.len() == 1);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn never_panics(lines in proptest::collection::vec("[ -~]{0,40}", 0..8)) {
+                let text = lines.join("\n");
+                let r = parse(&text);
+                for e in &r.entries {
+                    prop_assert!(e.line >= 1);
+                }
+            }
+
+            #[test]
+            fn pins_round_trip(name in "[A-Za-z][A-Za-z0-9_.-]{0,12}[A-Za-z0-9]", a in 0u32..100, b in 0u32..100) {
+                let r = parse(&format!("{name}=={a}.{b} --hash=sha256:00ff\n"));
+                prop_assert_eq!(r.entries.len(), 1);
+                prop_assert_eq!(r.entries[0].version.clone(), Some(format!("{a}.{b}")));
+                prop_assert_eq!(r.entries[0].name.clone(), Some(name));
+            }
+        }
     }
 }

@@ -52,6 +52,9 @@ pub struct SiteDist {
 #[derive(Debug, Clone, Default)]
 pub struct SiteListing {
     pub dists: Vec<SiteDist>,
+    /// `__editable__*` files of the site dir (PEP 660 `.pth` hooks and
+    /// finder modules that setuptools writes for editable installs).
+    pub editable_hooks: Vec<PathBuf>,
     pub errors: Vec<InputError>,
 }
 
@@ -62,19 +65,35 @@ struct Candidate {
 }
 
 /// Lists the installed distributions of `site_dir` the way pip does.
-pub fn list_site_dir(site_dir: &Path) -> Result<SiteListing, InputError> {
+///
+/// With a `boundary` (the scan root), nothing outside it is read: `.pth`
+/// folders, `.egg-link` targets and symlinked metadata folders that resolve
+/// elsewhere are reported as errors instead. Without one, they are followed
+/// as Python follows them.
+pub fn list_site_dir(site_dir: &Path, boundary: Option<&Path>) -> Result<SiteListing, InputError> {
     let mut errors = Vec::new();
+    let boundary = boundary.map(|b| b.canonicalize().unwrap_or_else(|_| b.to_path_buf()));
+    let boundary = boundary.as_deref();
     let entries = list_dir(site_dir)?;
-    let mut candidates = Vec::new();
-    let mut locations = vec![(site_dir.to_path_buf(), Reached::SiteDir, entries)];
-    locations.extend(pth_locations(site_dir, &locations[0].2, &mut errors));
-    for (location, reached, entries) in &locations {
-        candidates.extend(candidates_in(location, entries, reached));
-        egg_link_candidates(location, entries, &mut candidates, &mut errors);
+    let editable_hooks = entries
+        .iter()
+        .filter(|n| n.starts_with("__editable__"))
+        .map(|n| site_dir.join(n))
+        .collect();
+    let mut candidates = candidates_in(site_dir, &entries, &Reached::SiteDir);
+    egg_link_candidates(site_dir, &entries, boundary, &mut candidates, &mut errors);
+    for (location, reached, entries) in pth_locations(site_dir, &entries, boundary, &mut errors) {
+        candidates.extend(candidates_in(&location, &entries, &reached));
+        egg_link_candidates(&location, &entries, boundary, &mut candidates, &mut errors);
     }
     let read: Vec<Result<InstalledDist, InputError>> = candidates
         .par_iter()
-        .map(|c| InstalledDist::read(&c.info_path, c.format))
+        .map(|c| {
+            if let Some(b) = boundary {
+                outside_check(&c.info_path, b)?;
+            }
+            InstalledDist::read(&c.info_path, c.format)
+        })
         .collect();
     let mut dists: Vec<SiteDist> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -98,8 +117,46 @@ pub fn list_site_dir(site_dir: &Path) -> Result<SiteListing, InputError> {
             Err(e) => errors.push(e),
         }
     }
-    dists.retain(|d| valid_folder_name(&d.dist.info_path));
-    Ok(SiteListing { dists, errors })
+    dists.retain(|d| {
+        let ok = valid_folder_name(&d.dist.info_path);
+        if !ok {
+            errors.push(InputError::new(
+                &d.dist.info_path,
+                format!(
+                    "ignored, as pip ignores it: not a valid distribution folder name (a leftover of \
+                     an interrupted install?); it claims the name `{}`, hiding any other \
+                     distribution of that name",
+                    d.dist.name
+                ),
+            ));
+        }
+        ok
+    });
+    Ok(SiteListing {
+        dists,
+        editable_hooks,
+        errors,
+    })
+}
+
+/// An error when `path` (a symlink, or reached through one) resolves
+/// outside `boundary`. Plain entries cost one `lstat`.
+fn outside_check(path: &Path, boundary: &Path) -> Result<(), InputError> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link && path.starts_with(boundary) {
+        return Ok(());
+    }
+    match path.canonicalize() {
+        Ok(real) if real.starts_with(boundary) => Ok(()),
+        Ok(real) => Err(InputError::new(
+            path,
+            format!(
+                "not read: resolves to {} outside the scan root",
+                real.display()
+            ),
+        )),
+        Err(e) => Err(InputError::new(path, e.to_string())),
+    }
 }
 
 /// Directory entry names in directory order.
@@ -172,6 +229,7 @@ fn candidates_in(location: &Path, entries: &[String], reached: &Reached) -> Vec<
 fn pth_locations(
     site_dir: &Path,
     entries: &[String],
+    boundary: Option<&Path>,
     errors: &mut Vec<InputError>,
 ) -> Vec<(PathBuf, Reached, Vec<String>)> {
     let mut pth_files: Vec<&String> = entries.iter().filter(|n| n.ends_with(".pth")).collect();
@@ -203,6 +261,15 @@ fn pth_locations(
             if !dir.is_dir() || !seen.insert(dir.clone()) {
                 continue;
             }
+            if let Some(b) = boundary
+                && let Err(e) = outside_check(&dir, b)
+            {
+                errors.push(InputError::new(
+                    &pth,
+                    format!("path `{}` {}", dir.display(), e.message),
+                ));
+                continue;
+            }
             if out.len() >= MAX_PTH_LOCATIONS {
                 errors.push(InputError::new(
                     &pth,
@@ -231,11 +298,15 @@ fn pth_locations(
 fn egg_link_candidates(
     location: &Path,
     entries: &[String],
+    boundary: Option<&Path>,
     out: &mut Vec<Candidate>,
     errors: &mut Vec<InputError>,
 ) {
     for name in entries.iter().filter(|n| n.ends_with(".egg-link")) {
         let link = location.join(name);
+        if !link.is_file() {
+            continue;
+        }
         let text = match fsutil::read_bounded(&link, MAX_PTH_FILE) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(e) => {
@@ -248,6 +319,15 @@ fn egg_link_candidates(
         };
         let target = lexical_normalize(&location.join(target));
         if !target.is_dir() {
+            continue;
+        }
+        if let Some(b) = boundary
+            && let Err(e) = outside_check(&target, b)
+        {
+            errors.push(InputError::new(
+                &link,
+                format!("target `{}` {}", target.display(), e.message),
+            ));
             continue;
         }
         match list_dir(&target) {
@@ -323,7 +403,7 @@ mod tests {
         dist(sp, "~ix-1.0.dist-info", "six", "1.0");
         dist(sp, "ok-1.dist-info", "ok", "1");
         fs::create_dir_all(sp.join("broken-1.dist-info")).unwrap();
-        let l = list_site_dir(sp).unwrap();
+        let l = list_site_dir(sp, None).unwrap();
         let names: Vec<&str> = l.dists.iter().map(|d| d.dist.name.as_str()).collect();
         assert!(names.contains(&"ok"));
         assert!(!names.contains(&"six"), "pip drops the `~ix` leftover");
@@ -341,8 +421,17 @@ mod tests {
             .find(|n| n.to_lowercase().starts_with("foo"))
             .unwrap();
         assert_eq!(foo[0].dist.info_path, sp.join(first));
-        assert_eq!(l.errors.len(), 1);
-        assert_eq!(l.errors[0].path, sp.join("broken-1.dist-info"));
+        assert_eq!(l.errors.len(), 2, "{:?}", l.errors);
+        assert!(
+            l.errors
+                .iter()
+                .any(|e| e.path == sp.join("broken-1.dist-info"))
+        );
+        assert!(
+            l.errors
+                .iter()
+                .any(|e| e.path == sp.join("~ix-1.0.dist-info"))
+        );
     }
 
     #[test]
@@ -361,7 +450,7 @@ mod tests {
             "# comment\nimport sys; sys.x = 1\n../other\n../missing\n",
         )
         .unwrap();
-        let l = list_site_dir(&sp).unwrap();
+        let l = list_site_dir(&sp, None).unwrap();
         let got: Vec<(&str, &str)> = l
             .dists
             .iter()
@@ -372,6 +461,68 @@ mod tests {
         assert!(matches!(l.dists[0].reached, Reached::EggLink { .. }));
         assert!(matches!(l.dists[1].reached, Reached::PthPath { .. }));
         assert!(l.errors.is_empty(), "{:?}", l.errors);
+    }
+
+    #[test]
+    fn boundary_keeps_reads_inside_the_scan_root() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("root");
+        let sp = root.join("site-packages");
+        let outside = t.path().join("outside");
+        fs::create_dir_all(&sp).unwrap();
+        dist(&outside, "secret-1.dist-info", "secret", "1");
+        dist(&outside, "linked-1.dist-info", "linked", "1");
+        dist(&sp, "inside-1.dist-info", "inside", "1");
+        fs::write(sp.join("x.pth"), "../../outside\n").unwrap();
+        std::os::unix::fs::symlink(
+            outside.join("linked-1.dist-info"),
+            sp.join("linked-1.dist-info"),
+        )
+        .unwrap();
+        let free = list_site_dir(&sp, None).unwrap();
+        assert_eq!(free.dists.len(), 3, "Python itself follows both");
+        let bounded = list_site_dir(&sp, Some(&root)).unwrap();
+        let names: Vec<&str> = bounded.dists.iter().map(|d| d.dist.name.as_str()).collect();
+        assert_eq!(names, ["inside"]);
+        assert_eq!(bounded.errors.len(), 2, "{:?}", bounded.errors);
+        assert!(
+            bounded
+                .errors
+                .iter()
+                .all(|e| e.message.contains("outside the scan root"))
+        );
+    }
+
+    #[test]
+    fn egg_info_files_and_egg_folders() {
+        let t = tempfile::tempdir().unwrap();
+        let sp = t.path().join("site-packages");
+        fs::create_dir_all(&sp).unwrap();
+        // distutils wrote PKG-INFO content straight into an `.egg-info` file.
+        fs::write(
+            sp.join("old_lib-0.5-py3.11.egg-info"),
+            "Metadata-Version: 1.0\nName: old-lib\nVersion: 0.5\n",
+        )
+        .unwrap();
+        // easy_install: an `.egg` folder put on sys.path by easy-install.pth.
+        let egg = sp.join("Eggy-2.1-py3.11.egg");
+        fs::create_dir_all(egg.join("EGG-INFO")).unwrap();
+        fs::write(egg.join("EGG-INFO/PKG-INFO"), "Name: Eggy\nVersion: 2.1\n").unwrap();
+        fs::write(egg.join("EGG-INFO/requires.txt"), "six\n[x]\nattrs\n").unwrap();
+        fs::write(sp.join("easy-install.pth"), "./Eggy-2.1-py3.11.egg\n").unwrap();
+        let l = list_site_dir(&sp, None).unwrap();
+        assert!(l.errors.is_empty(), "{:?}", l.errors);
+        let got: Vec<(&str, &str)> = l
+            .dists
+            .iter()
+            .map(|d| (d.dist.name.as_str(), d.dist.version.as_str()))
+            .collect();
+        assert_eq!(got, [("old-lib", "0.5"), ("Eggy", "2.1")]);
+        assert_eq!(
+            l.dists[1].dist.requires_dist,
+            ["six", "attrs; extra == \"x\""]
+        );
+        assert_eq!(l.dists[0].dist.format, MetadataFormat::EggInfo);
     }
 
     #[test]

@@ -197,6 +197,14 @@ fn editable_install_matches_pip_and_importlib() {
     assert_eq!(demo.properties["editable"], "true");
     assert!(demo.properties["direct_url"].starts_with("file://"));
     assert!(demo.properties["direct_url"].ends_with("cw-editable-demo"));
+    assert_eq!(
+        Path::new(&demo.properties["project_location"]),
+        common::editable_project().as_path()
+    );
+    assert!(demo.properties["editable_hooks"].ends_with("__editable__.cw_editable_demo-0.3.1.pth"));
+    // setuptools leaves `src/*.egg-info` on the path the hook adds; Python
+    // sees the site-packages dist-info first, so it is shadowed.
+    assert!(demo.properties["shadowed"].ends_with("src/cw_Editable.Demo.egg-info"));
     let deps = &graph_by_name(&c)["cw-editable-demo"];
     assert!(deps.contains("requests"));
     assert!(!deps.contains("rich"), "extra `fancy` was not requested");
@@ -282,4 +290,53 @@ fn bad_metadata_is_an_error_and_the_rest_still_inventories() {
     let (none, errors) = collect_site_dir(&t.path().join("missing"));
     assert!(none.is_none());
     assert_eq!(errors.len(), 1);
+}
+
+#[test]
+fn doctored_site_dir_matches_pip_list() {
+    let venv = common::doctored_venv();
+    let sp = testkit::site_packages(&venv);
+    let (c, errors) = collect_site_dir(&sp);
+    let c = c.unwrap();
+    // Same names and versions as pip, whichever duplicate directory order puts first.
+    assert_matches_pip_list(&venv, &c);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.path == sp.join("empty-1.0.dist-info"))
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.path == sp.join("~ix-9.0.dist-info") && e.message.contains("`six`"))
+    );
+    let idna = find(&c, "idna");
+    assert!(idna.properties["shadowed"].contains("dist-info"));
+    let extra = find(&c, "extra-pkg");
+    assert!(extra.properties["pth"].ends_with("zz-extra.pth"));
+    assert!(extra.locations[0].path.starts_with(venv.join("extra")));
+    // With the venv as the scan root the .pth folder is inside and still read;
+    // with the site dir as the root it is outside and reported, not read.
+    let (inside, _) = chainwarden_python::collect_site_dir_within(&sp, Some(&venv));
+    assert!(
+        inside
+            .unwrap()
+            .components
+            .iter()
+            .any(|x| x.package.name == "extra-pkg")
+    );
+    let (bounded, errors) = chainwarden_python::collect_site_dir_within(&sp, Some(&sp));
+    assert!(
+        !bounded
+            .unwrap()
+            .components
+            .iter()
+            .any(|x| x.package.name == "extra-pkg")
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.message.contains("outside the scan root"))
+    );
 }

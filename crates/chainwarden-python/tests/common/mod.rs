@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// (a) a few real packages, with extras asked for at install time.
-pub fn real_venv() -> PathBuf {
+pub(crate) fn real_venv() -> PathBuf {
     testkit::venv(
         "py-real",
         &[&[
@@ -23,7 +23,7 @@ pub fn real_venv() -> PathBuf {
 }
 
 /// (c) namespace packages (`zope.*`, `sphinxcontrib-*`, `google-*`).
-pub fn namespace_venv() -> PathBuf {
+pub(crate) fn namespace_venv() -> PathBuf {
     testkit::venv(
         "py-namespaces",
         &[&[
@@ -36,7 +36,7 @@ pub fn namespace_venv() -> PathBuf {
 
 /// A larger environment (a few hundred distributions) for speed measurements
 /// and one more pip-list comparison.
-pub fn large_venv() -> PathBuf {
+pub(crate) fn large_venv() -> PathBuf {
     testkit::venv(
         "py-large",
         &[&[
@@ -66,7 +66,7 @@ fn write(path: &Path, text: &str) {
 }
 
 /// A small local project the editable test installs (setuptools, pyproject).
-pub fn editable_project() -> PathBuf {
+pub(crate) fn editable_project() -> PathBuf {
     let dir = testkit::cache_dir().join("projects/cw-editable-demo");
     write(
         &dir.join("pyproject.toml"),
@@ -91,7 +91,7 @@ fancy = ["rich>=13"]
 
 /// (b) an editable install (PEP 660) of [`editable_project`], plus `rich`
 /// so the `fancy` extra's target is present but not requested.
-pub fn editable_venv() -> PathBuf {
+pub(crate) fn editable_venv() -> PathBuf {
     let project = editable_project();
     let project = project.to_str().expect("utf-8 path");
     testkit::venv("py-editable", &[&["rich==13.9.4"], &["-e", project]])
@@ -101,7 +101,7 @@ pub fn editable_venv() -> PathBuf {
 /// --single-version-externally-managed` (how distributions package Python
 /// libraries) and a legacy `setup.py develop` editable via
 /// `pip install --no-use-pep517 -e` (an `.egg-link` plus `easy-install.pth`).
-pub fn egg_venv() -> PathBuf {
+pub(crate) fn egg_venv() -> PathBuf {
     let root = testkit::cache_dir().join("venvs/py-egg-v1");
     fs::create_dir_all(root.parent().expect("parent")).expect("mkdir");
     testkit::build_once(&root, |dir| {
@@ -178,7 +178,7 @@ setup(name="dev-lib", version="0.9", py_modules=["dev_lib"], install_requires=["
 /// and pip's vendored `packaging` compute them in the venv itself: markers
 /// evaluated for that interpreter, extras followed only when a requiring edge
 /// asked for them, self-edges left out.
-pub fn truth_graph(venv: &Path) -> BTreeMap<String, BTreeSet<String>> {
+pub(crate) fn truth_graph(venv: &Path) -> BTreeMap<String, BTreeSet<String>> {
     const SNIPPET: &str = r#"
 import json, importlib.metadata as md
 from pip._vendor.packaging.requirements import Requirement
@@ -222,4 +222,49 @@ print(json.dumps({n: sorted(v) for n, v in edges.items()}))
     map.into_iter()
         .map(|(k, v)| (k, v.into_iter().collect()))
         .collect()
+}
+
+/// A venv doctored the ways real site dirs go wrong: a second dist-info of
+/// an installed name (a botched upgrade), an interrupted-install leftover
+/// (`~ix-…`), a `.pth` that adds a folder holding another distribution, and
+/// a dist-info without METADATA. pip decides what is listed.
+pub(crate) fn doctored_venv() -> PathBuf {
+    let dir = testkit::cache_dir().join("venvs/py-doctored-v1");
+    fs::create_dir_all(dir.parent().expect("parent")).expect("mkdir");
+    testkit::build_once(&dir, |dir| {
+        testkit::run(
+            Command::new(testkit::python())
+                .args(["-m", "venv"])
+                .arg(dir),
+        );
+        testkit::run(Command::new(dir.join("bin/python")).args([
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "idna==3.10",
+            "six==1.16.0",
+        ]));
+        let sp = testkit::site_packages(dir);
+        let meta = |folder: &str, text: &str| write(&sp.join(folder).join("METADATA"), text);
+        meta(
+            "IDNA-1.0.dist-info",
+            "Metadata-Version: 2.1\nName: idna\nVersion: 1.0\n",
+        );
+        meta(
+            "~ix-9.0.dist-info",
+            "Metadata-Version: 2.1\nName: six\nVersion: 9.0\n",
+        );
+        fs::create_dir_all(sp.join("empty-1.0.dist-info")).expect("mkdir");
+        write(
+            &dir.join("extra/extra_pkg-2.0.dist-info/METADATA"),
+            "Metadata-Version: 2.1\nName: extra_pkg\nVersion: 2.0\nRequires-Dist: six\n",
+        );
+        write(
+            &sp.join("zz-extra.pth"),
+            "# added by a test\n../../../extra\n",
+        );
+    });
+    dir
 }
