@@ -35,7 +35,7 @@ pub(crate) fn collect(roots: &[PathBuf], scope: Scope) -> (Inventory, Discovered
         }
     };
     for site in &found.site_dirs {
-        let (c, e) = chainwarden_python::collect_site_dir(site);
+        let (c, e) = chainwarden_python::collect_site_dir_within(site, Some(root_of(roots, site).as_path()));
         add(&mut inv, c, e);
     }
     for (kind, path) in &found.files {
@@ -62,6 +62,11 @@ pub(crate) fn collect(roots: &[PathBuf], scope: Scope) -> (Inventory, Discovered
         }
     }
     (inv, found)
+}
+
+/// The scan root a discovered path lies under (the boundary no link may leave).
+fn root_of(roots: &[PathBuf], path: &std::path::Path) -> PathBuf {
+    roots.iter().find(|r| path.starts_with(r)).cloned().unwrap_or_else(|| path.to_path_buf())
 }
 
 /// What to analyze beyond the inventory.
