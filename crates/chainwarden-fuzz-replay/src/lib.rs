@@ -1,0 +1,118 @@
+//! Fuzz target bodies for every parser of untrusted input.
+//!
+//! Each `pub fn <target>(data: &[u8])` is what `fuzz/fuzz_targets/<target>.rs`
+//! runs under libFuzzer (nightly, `cargo fuzz`), and what the stable test
+//! `tests/replay.rs` feeds every kept input of `fuzz/corpus/<target>/` and
+//! `fuzz/regressions/<target>/` to, so CI exercises the corpus on every run
+//! without a nightly toolchain. A body passes when it returns: parsers may
+//! reject the input, never panic. A few bodies also check a property the
+//! parser documents (stated where it is checked).
+
+mod core;
+mod gha;
+mod mcp;
+mod policy;
+mod python;
+
+pub use crate::core::{core_jsonc, core_purl, core_version};
+pub use gha::{gha_actions_lock, gha_parse_uses, gha_uses_sites};
+pub use mcp::{mcp_launched, mcp_parse};
+pub use policy::policy_manager_settings;
+pub use python::{
+    python_direct_url, python_marker, python_metadata_headers, python_requirement,
+    python_requirements_txt, python_requires_txt,
+};
+
+/// A fuzz target: its name (the file under `fuzz/fuzz_targets/` and the
+/// folders under `fuzz/corpus/` and `fuzz/regressions/`) and its body.
+pub struct Target {
+    pub name: &'static str,
+    pub run: fn(&[u8]),
+}
+
+/// Every target, in the order `fuzz/README.md` lists them.
+pub const TARGETS: &[Target] = &[
+    Target {
+        name: "core_jsonc",
+        run: core_jsonc,
+    },
+    Target {
+        name: "core_purl",
+        run: core_purl,
+    },
+    Target {
+        name: "core_version",
+        run: core_version,
+    },
+    Target {
+        name: "python_metadata_headers",
+        run: python_metadata_headers,
+    },
+    Target {
+        name: "python_requirement",
+        run: python_requirement,
+    },
+    Target {
+        name: "python_marker",
+        run: python_marker,
+    },
+    Target {
+        name: "python_requirements_txt",
+        run: python_requirements_txt,
+    },
+    Target {
+        name: "python_direct_url",
+        run: python_direct_url,
+    },
+    Target {
+        name: "python_requires_txt",
+        run: python_requires_txt,
+    },
+    Target {
+        name: "gha_uses_sites",
+        run: gha_uses_sites,
+    },
+    Target {
+        name: "gha_parse_uses",
+        run: gha_parse_uses,
+    },
+    Target {
+        name: "gha_actions_lock",
+        run: gha_actions_lock,
+    },
+    Target {
+        name: "mcp_parse",
+        run: mcp_parse,
+    },
+    Target {
+        name: "mcp_launched",
+        run: mcp_launched,
+    },
+    Target {
+        name: "policy_manager_settings",
+        run: policy_manager_settings,
+    },
+];
+
+/// Bytes as the text a parser taking `&str` would see (invalid UTF-8 replaced,
+/// as a lossy reader would; strict readers reject it before parsing).
+fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(data)
+}
+
+/// Splits an input in two at its first NUL byte (the second part empty when
+/// there is none), for entry points taking two strings.
+fn split_nul(data: &[u8]) -> (&[u8], &[u8]) {
+    match data.iter().position(|&b| b == 0) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, &[]),
+    }
+}
+
+/// The first byte picks one of `n` variants; the rest is the input.
+fn pick(data: &[u8], n: usize) -> (usize, &[u8]) {
+    match data.split_first() {
+        Some((&b, rest)) => (usize::from(b) % n, rest),
+        None => (0, data),
+    }
+}
