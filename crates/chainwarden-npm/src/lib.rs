@@ -1,0 +1,50 @@
+//! npm ecosystem collectors for chainwarden.
+//!
+//! One module per format: [`package_lock`] (`package-lock.json` v1–v3,
+//! `npm-shrinkwrap.json`), [`yarn_lock`] (yarn v1 and berry), [`pnpm_lock`]
+//! (v5–v9), [`bun_lock`] (`bun.lock`) and [`node_modules`] (installed trees).
+//! Every collector parses text only: nothing is run, sizes and depths are
+//! bounded, and no symlink is followed out of the scan root.
+
+pub mod bun_lock;
+mod common;
+pub mod install_scripts;
+mod json_scan;
+pub mod node_modules;
+pub mod package_lock;
+pub mod pnpm_lock;
+mod yaml;
+pub mod yarn_lock;
+
+use chainwarden_core::discover::FileKind;
+use chainwarden_core::inventory::InputError;
+use chainwarden_core::inventory::Collected;
+use chainwarden_core::RuleMeta;
+use std::path::Path;
+
+pub use install_scripts::{NPM_INSTALL_SCRIPT, install_script_findings};
+
+/// The rules this crate raises.
+pub const RULES: &[RuleMeta] = &[NPM_INSTALL_SCRIPT];
+
+/// Collects one npm lockfile found by discovery. Kinds that are not npm
+/// lockfiles are refused with an error naming the file.
+pub fn collect_lockfile(kind: FileKind, path: &Path) -> Result<Collected, InputError> {
+    match kind {
+        FileKind::PackageLock | FileKind::NpmShrinkwrap => package_lock::collect(path),
+        FileKind::YarnLock => yarn_lock::collect(path),
+        FileKind::PnpmLock => pnpm_lock::collect(path),
+        FileKind::BunLock => bun_lock::collect(path),
+        other => Err(InputError::new(
+            path,
+            format!("not an npm lockfile kind: {other:?}"),
+        )),
+    }
+}
+
+/// Collects an installed `node_modules` tree found by discovery; `root` is
+/// the scan root (no symlink is followed out of it). Problems with single
+/// packages are returned beside the collected tree.
+pub fn collect_node_modules(dir: &Path, root: &Path) -> (Option<Collected>, Vec<InputError>) {
+    node_modules::collect(dir, root)
+}
