@@ -9,8 +9,8 @@
 use crate::common::{self, flag, npm_component, split_name_spec, sri_hashes};
 use crate::json_scan;
 use chainwarden_core::fsutil::MAX_TEXT_FILE;
-use chainwarden_core::inventory::InputError;
 use chainwarden_core::inventory::Collected;
+use chainwarden_core::inventory::InputError;
 use chainwarden_core::{Component, ComponentId, Source, SourceKind};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -78,7 +78,9 @@ fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
             .properties
             .insert("lockfile-version".into(), v.to_string());
     }
-    let lines = json_scan::key_lines(&json, |parent, _| parent.len() == 1 && parent[0] == "packages");
+    let lines = json_scan::key_lines(&json, |parent, _| {
+        parent.len() == 1 && parent[0] == "packages"
+    });
     let empty = serde_json::Map::new();
     let packages = doc
         .get("packages")

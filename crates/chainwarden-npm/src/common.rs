@@ -29,11 +29,10 @@ pub(crate) fn npm_alias(spec: &str) -> Option<(&str, &str)> {
 /// The package name in a `node_modules/...` path: the last segment, or the
 /// last two when scoped (`node_modules/@s/x/node_modules/@t/y` → `@t/y`).
 pub(crate) fn name_from_modules_path(path: &str) -> &str {
-    let tail = match path.rfind("node_modules/") {
+    match path.rfind("node_modules/") {
         Some(i) => &path[i + "node_modules/".len()..],
         None => path.rsplit('/').next().unwrap_or(path),
-    };
-    tail
+    }
 }
 
 /// Parses an SRI string (`sha512-<base64> sha1-<base64>`) into hex hashes.
@@ -218,8 +217,7 @@ mod tests {
         );
         assert!(sri_hashes("sha512-!!!").is_empty());
         assert_eq!(
-            url_sha1("https://r/x.tgz#DA39A3EE5E6B4B0D3255BFEF95601890AFD80709")
-                .map(|h| h.value),
+            url_sha1("https://r/x.tgz#DA39A3EE5E6B4B0D3255BFEF95601890AFD80709").map(|h| h.value),
             Some("da39a3ee5e6b4b0d3255bfef95601890afd80709".to_string())
         );
     }

@@ -37,11 +37,7 @@ pub fn install_script_findings(inv: &Inventory) -> Vec<Finding> {
         }
         let scripts: Vec<(&str, &String)> = INSTALL_SCRIPTS
             .iter()
-            .filter_map(|s| {
-                c.properties
-                    .get(&format!("script.{s}"))
-                    .map(|t| (*s, t))
-            })
+            .filter_map(|s| c.properties.get(&format!("script.{s}")).map(|t| (*s, t)))
             .collect();
         if scripts.is_empty() {
             continue;

@@ -215,7 +215,9 @@ mod tests {
     #[test]
     fn finds_lines_of_selected_keys() {
         let text = "{\n  \"packages\": {\n    \"\": {},\n    \"node_modules/a\": {\n      \"version\": \"1\"\n    },\n    \"node_modules/@s/b\": {}\n  }\n}\n";
-        let lines = key_lines(text, |parent, _| parent.len() == 1 && parent[0] == "packages");
+        let lines = key_lines(text, |parent, _| {
+            parent.len() == 1 && parent[0] == "packages"
+        });
         assert_eq!(lines.get(&["packages", ""]), Some(3));
         assert_eq!(lines.get(&["packages", "node_modules/a"]), Some(4));
         assert_eq!(lines.get(&["packages", "node_modules/@s/b"]), Some(7));

@@ -16,10 +16,10 @@ pub mod pnpm_lock;
 mod yaml;
 pub mod yarn_lock;
 
-use chainwarden_core::discover::FileKind;
-use chainwarden_core::inventory::InputError;
-use chainwarden_core::inventory::Collected;
 use chainwarden_core::RuleMeta;
+use chainwarden_core::discover::FileKind;
+use chainwarden_core::inventory::Collected;
+use chainwarden_core::inventory::InputError;
 use std::path::Path;
 
 pub use install_scripts::{NPM_INSTALL_SCRIPT, install_script_findings};

@@ -6,8 +6,8 @@
 use crate::common::{self, flag, npm_alias, npm_component, sri_hashes};
 use crate::json_scan;
 use chainwarden_core::fsutil::MAX_TEXT_FILE;
-use chainwarden_core::inventory::InputError;
 use chainwarden_core::inventory::Collected;
+use chainwarden_core::inventory::InputError;
 use chainwarden_core::{Component, ComponentId, Source, SourceKind};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -174,7 +174,10 @@ pub(crate) fn build_from_packages(
         let workspace = !key.starts_with("node_modules/") && !key.contains("/node_modules/");
         let name = match (&e.name, workspace) {
             (Some(n), _) => n.as_str(),
-            (None, true) => link_names.get(key.as_str()).copied().unwrap_or(installed_as),
+            (None, true) => link_names
+                .get(key.as_str())
+                .copied()
+                .unwrap_or(installed_as),
             (None, false) => installed_as,
         };
         let mut c = npm_component(path, name, version, line_of(key), key);
@@ -353,12 +356,12 @@ mod tests {
 
     #[test]
     fn parent_paths() {
-        assert_eq!(parent_path("node_modules/a/node_modules/b"), "node_modules/a");
-        assert_eq!(parent_path("node_modules/a"), "");
         assert_eq!(
-            parent_path("packages/x/node_modules/y"),
-            "packages/x"
+            parent_path("node_modules/a/node_modules/b"),
+            "node_modules/a"
         );
+        assert_eq!(parent_path("node_modules/a"), "");
+        assert_eq!(parent_path("packages/x/node_modules/y"), "packages/x");
         assert_eq!(parent_path("packages/x"), "");
     }
 
@@ -375,11 +378,9 @@ mod tests {
             Some(&3)
         );
         assert_eq!(resolve_path(&m, "", "zz"), None);
-        assert_eq!(v1_json_path("node_modules/a/node_modules/@s/b"), vec![
-            "dependencies",
-            "a",
-            "dependencies",
-            "@s/b"
-        ]);
+        assert_eq!(
+            v1_json_path("node_modules/a/node_modules/@s/b"),
+            vec!["dependencies", "a", "dependencies", "@s/b"]
+        );
     }
 }

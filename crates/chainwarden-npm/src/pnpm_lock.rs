@@ -9,8 +9,8 @@
 use crate::common::{self, flag, npm_component, split_name_spec, sri_hashes};
 use crate::yaml;
 use chainwarden_core::fsutil::MAX_TEXT_FILE;
-use chainwarden_core::inventory::InputError;
 use chainwarden_core::inventory::Collected;
+use chainwarden_core::inventory::InputError;
 use chainwarden_core::{Component, ComponentId, Source, SourceKind};
 use serde::{Deserialize, Deserializer};
 use std::collections::{BTreeMap, HashMap};
@@ -162,7 +162,10 @@ fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     let value: serde_json::Value = yaml::from_str(text)
         .map_err(|e| InputError::new(path, format!("not a valid pnpm-lock.yaml: {e}")))?;
     if !value.is_object() {
-        return Err(InputError::new(path, "not a valid pnpm-lock.yaml: not a mapping"));
+        return Err(InputError::new(
+            path,
+            "not a valid pnpm-lock.yaml: not a mapping",
+        ));
     }
     let lock: LockFile = serde_json::from_value(value)
         .map_err(|e| InputError::new(path, format!("not a valid pnpm-lock.yaml: {e}")))?;
@@ -193,7 +196,10 @@ fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
             continue;
         };
         let name = e.name.as_ref().map_or(key_name.as_str(), |n| n.0.as_str());
-        let version = e.version.as_ref().map_or(key_version.as_str(), |v| v.0.as_str());
+        let version = e
+            .version
+            .as_ref()
+            .map_or(key_version.as_str(), |v| v.0.as_str());
         if name.is_empty() || version.is_empty() {
             continue;
         }
@@ -228,12 +234,20 @@ fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     let mut edge_lists: Vec<(&str, Vec<(&String, &Ref)>)> = Vec::new();
     if lock.snapshots.is_empty() {
         for (key, e) in &lock.packages {
-            let deps = e.dependencies.iter().chain(&e.optional_dependencies).collect();
+            let deps = e
+                .dependencies
+                .iter()
+                .chain(&e.optional_dependencies)
+                .collect();
             edge_lists.push((key, deps));
         }
     } else {
         for (key, s) in &lock.snapshots {
-            let deps = s.dependencies.iter().chain(&s.optional_dependencies).collect();
+            let deps = s
+                .dependencies
+                .iter()
+                .chain(&s.optional_dependencies)
+                .collect();
             edge_lists.push((key, deps));
         }
     }
@@ -268,8 +282,7 @@ fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
                     c.properties.insert("alias".into(), n.clone());
                 }
                 if importer != "." {
-                    c.properties
-                        .insert("importer".into(), importer.to_string());
+                    c.properties.insert("importer".into(), importer.to_string());
                 }
             }
         }
@@ -288,7 +301,10 @@ mod tests {
     fn keys_of_each_version() {
         let kv = |k, s| split_key(k, s);
         let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
-        assert_eq!(kv("/@s/x/1.2.3_react@18.2.0", KeyStyle::Slash), pair("@s/x", "1.2.3"));
+        assert_eq!(
+            kv("/@s/x/1.2.3_react@18.2.0", KeyStyle::Slash),
+            pair("@s/x", "1.2.3")
+        );
         assert_eq!(
             kv("/@s/x@1.2.3(react@18.2.0)", KeyStyle::LeadingSlash),
             pair("@s/x", "1.2.3")

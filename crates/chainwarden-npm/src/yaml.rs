@@ -49,7 +49,9 @@ fn mapping_key(line: &str) -> Option<&str> {
         _ => line.find(": ").unwrap_or(line.len().checked_sub(1)?),
     };
     let rest = line.get(end..)?;
-    (rest == ":" || rest.starts_with(": ")).then(|| line.get(..end)).flatten()
+    (rest == ":" || rest.starts_with(": "))
+        .then(|| line.get(..end))
+        .flatten()
 }
 
 /// Removes YAML single or double quotes around a key.
@@ -61,6 +63,21 @@ pub(crate) fn unquote(key: &str) -> String {
         return inner.replace("\\\"", "\"").replace("\\\\", "\\");
     }
     key.to_string()
+}
+
+/// The `indent`-deep keys inside the top-level block `section`, with lines.
+pub(crate) fn section_keys(text: &str, section: &str, indent: usize) -> Vec<(String, u32)> {
+    let tops = block_keys(text, 0);
+    let Some(pos) = tops.iter().position(|(k, _, _)| k == section) else {
+        return Vec::new();
+    };
+    let start = tops[pos].2;
+    let end = tops.get(pos + 1).map_or(usize::MAX, |t| t.2);
+    block_keys(text, indent)
+        .into_iter()
+        .filter(|(_, _, i)| *i > start && *i < end)
+        .map(|(k, l, _)| (k, l))
+        .collect()
 }
 
 #[cfg(test)]
@@ -84,22 +101,17 @@ mod tests {
     #[test]
     fn block_keys_with_quotes() {
         let text = "a:\n  '@s/x@1.0.0':\n    v: 1\n  \"b, c\":\n  plain@1: {}\n";
-        let keys: Vec<(String, u32)> = block_keys(text, 2).into_iter().map(|(k, l, _)| (k, l)).collect();
-        assert_eq!(keys, vec![("@s/x@1.0.0".to_string(), 2), ("b, c".to_string(), 4), ("plain@1".to_string(), 5)]);
+        let keys: Vec<(String, u32)> = block_keys(text, 2)
+            .into_iter()
+            .map(|(k, l, _)| (k, l))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("@s/x@1.0.0".to_string(), 2),
+                ("b, c".to_string(), 4),
+                ("plain@1".to_string(), 5)
+            ]
+        );
     }
-}
-
-/// The `indent`-deep keys inside the top-level block `section`, with lines.
-pub(crate) fn section_keys(text: &str, section: &str, indent: usize) -> Vec<(String, u32)> {
-    let tops = block_keys(text, 0);
-    let Some(pos) = tops.iter().position(|(k, _, _)| k == section) else {
-        return Vec::new();
-    };
-    let start = tops[pos].2;
-    let end = tops.get(pos + 1).map_or(usize::MAX, |t| t.2);
-    block_keys(text, indent)
-        .into_iter()
-        .filter(|(_, _, i)| *i > start && *i < end)
-        .map(|(k, l, _)| (k, l))
-        .collect()
 }

@@ -9,8 +9,8 @@
 use crate::common::{self, flag, npm_alias, npm_component, split_name_spec, sri_hashes, url_sha1};
 use crate::yaml;
 use chainwarden_core::fsutil::MAX_TEXT_FILE;
-use chainwarden_core::inventory::InputError;
 use chainwarden_core::inventory::Collected;
+use chainwarden_core::inventory::InputError;
 use chainwarden_core::{ComponentId, Source, SourceKind};
 use serde::{Deserialize, Deserializer};
 use std::collections::{BTreeMap, HashMap};
@@ -57,7 +57,10 @@ fn split_key_value(s: &str) -> (String, String) {
             None => (s.to_string(), ""),
         }
     };
-    (key.trim_end_matches(':').to_string(), unquote_value(rest.trim()))
+    (
+        key.trim_end_matches(':').to_string(),
+        unquote_value(rest.trim()),
+    )
 }
 
 fn closing_quote(body: &str) -> Option<usize> {
@@ -149,7 +152,10 @@ fn parse_v1_blocks(text: &str) -> Vec<V1Block> {
 fn parse_v1(path: &Path, text: &str) -> Result<Collected, InputError> {
     let blocks = parse_v1_blocks(text);
     if blocks.is_empty() && !text.contains("yarn lockfile v1") && !text.trim().is_empty() {
-        return Err(InputError::new(path, "not a yarn lockfile: no entries found"));
+        return Err(InputError::new(
+            path,
+            "not a yarn lockfile: no entries found",
+        ));
     }
     let mut source = Source::new(SourceKind::Lockfile, path, "yarn.lock");
     source
@@ -280,7 +286,11 @@ fn parse_berry(path: &Path, text: &str) -> Result<Collected, InputError> {
             workspaces.push(ei);
             continue;
         }
-        let Some(version) = e.version.as_ref().map(|t| t.0.as_str()).filter(|v| !v.is_empty())
+        let Some(version) = e
+            .version
+            .as_ref()
+            .map(|t| t.0.as_str())
+            .filter(|v| !v.is_empty())
         else {
             continue;
         };

@@ -72,7 +72,11 @@ fn check_graph(c: &Collected, lock: &Path, with_workspace: bool) {
     }
     assert_eq!(
         deps_of(c, "chalk", "4.1.2"),
-        [pair("ansi-styles", "4.3.0"), pair("supports-color", "7.2.0")].into()
+        [
+            pair("ansi-styles", "4.3.0"),
+            pair("supports-color", "7.2.0")
+        ]
+        .into()
     );
     assert_eq!(
         deps_of(c, "supports-color", "7.2.0"),
@@ -159,10 +163,19 @@ fn package_lock_v3_matches_npm_ls() {
         Some("https://registry.npmjs.org/ms/-/ms-2.1.3.tgz")
     );
     let lib = get(&c, "local-lib", "1.0.0");
-    assert_eq!(lib.properties.get("workspace").map(String::as_str), Some("true"));
-    assert_eq!(deps_of(&c, "local-lib", "1.0.0"), [pair("is-number", "7.0.0")].into());
     assert_eq!(
-        get(&c, "bufferutil", "4.0.8").properties.get("has-install-script").map(String::as_str),
+        lib.properties.get("workspace").map(String::as_str),
+        Some("true")
+    );
+    assert_eq!(
+        deps_of(&c, "local-lib", "1.0.0"),
+        [pair("is-number", "7.0.0")].into()
+    );
+    assert_eq!(
+        get(&c, "bufferutil", "4.0.8")
+            .properties
+            .get("has-install-script")
+            .map(String::as_str),
         Some("true")
     );
     assert_eq!(
@@ -219,7 +232,13 @@ fn pnpm_v9_lock() {
     check_graph(&c, &lock, false);
     check_integrity(&c);
     check_line(&c, &lock, "chalk", "4.1.2", "  chalk@4.1.2:");
-    check_line(&c, &lock, "@types/node", "20.11.30", "  '@types/node@20.11.30':");
+    check_line(
+        &c,
+        &lock,
+        "@types/node",
+        "20.11.30",
+        "  '@types/node@20.11.30':",
+    );
 }
 
 #[test]
@@ -233,11 +252,20 @@ fn pnpm_v6_lock() {
     check_integrity(&c);
     check_line(&c, &lock, "chalk", "4.1.2", "  /chalk@4.1.2:");
     assert_eq!(
-        get(&c, "bufferutil", "4.0.8").properties.get("has-install-script").map(String::as_str),
+        get(&c, "bufferutil", "4.0.8")
+            .properties
+            .get("has-install-script")
+            .map(String::as_str),
         Some("true"),
         "requiresBuild"
     );
-    assert_eq!(get(&c, "ms", "2.1.3").properties.get("dev").map(String::as_str), Some("true"));
+    assert_eq!(
+        get(&c, "ms", "2.1.3")
+            .properties
+            .get("dev")
+            .map(String::as_str),
+        Some("true")
+    );
 }
 
 #[test]
@@ -251,7 +279,13 @@ fn yarn_v1_lock() {
     check_graph(&c, &lock, false);
     check_integrity(&c);
     check_line(&c, &lock, "chalk", "4.1.2", "chalk@^4.1.2:");
-    check_line(&c, &lock, "is-number", "7.0.0", "is-number@7.0.0, is-number@^7.0.0:");
+    check_line(
+        &c,
+        &lock,
+        "is-number",
+        "7.0.0",
+        "is-number@7.0.0, is-number@^7.0.0:",
+    );
     // The `#<sha1>` of the resolved URL is kept too.
     let chalk = get(&c, "chalk", "4.1.2");
     assert!(chalk.hashes.iter().any(|h| h.algorithm == "sha1"
@@ -268,7 +302,11 @@ fn yarn_berry_lock() {
     let want = without_workspace(&npm_ls(&project("npm")));
     // Berry adds `node-gyp` to packages with a binding.gyp (bufferutil): the
     // extra packages must all hang off that node-gyp.
-    assert!(got.is_superset(&want), "missing: {:?}", want.difference(&got));
+    assert!(
+        got.is_superset(&want),
+        "missing: {:?}",
+        want.difference(&got)
+    );
     let gyp = c
         .components
         .iter()
@@ -308,7 +346,13 @@ fn bun_lock() {
     check_graph(&c, &lock, false);
     check_integrity(&c);
     check_line(&c, &lock, "chalk", "4.1.2", "\"chalk\": [");
-    check_line(&c, &lock, "has-flag", "4.0.0", "\"supports-color/has-flag\": [");
+    check_line(
+        &c,
+        &lock,
+        "has-flag",
+        "4.0.0",
+        "\"supports-color/has-flag\": [",
+    );
 }
 
 #[test]
@@ -321,8 +365,14 @@ fn other_kinds_are_refused() {
 #[test]
 fn truncated_lockfiles_never_panic() {
     let cases = [
-        (FileKind::PackageLock, project("npm").join("package-lock.json")),
-        (FileKind::PackageLock, project("npm-v1").join("package-lock.json")),
+        (
+            FileKind::PackageLock,
+            project("npm").join("package-lock.json"),
+        ),
+        (
+            FileKind::PackageLock,
+            project("npm-v1").join("package-lock.json"),
+        ),
         (FileKind::PnpmLock, project("pnpm9").join("pnpm-lock.yaml")),
         (FileKind::PnpmLock, project("pnpm8").join("pnpm-lock.yaml")),
         (FileKind::YarnLock, project("yarn1").join("yarn.lock")),
@@ -346,6 +396,10 @@ fn truncated_lockfiles_never_panic() {
                 }
             }
         }
-        assert!(errors > 0 || kind == FileKind::YarnLock, "{}", src.display());
+        assert!(
+            errors > 0 || kind == FileKind::YarnLock,
+            "{}",
+            src.display()
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Bump when the recipe changes.
-const RECIPE: &str = "v1";
+const RECIPE: &str = "r1";
 
 /// The project: exact, ranged, scoped, aliased, dev, nested (has-flag 3 at
 /// the top forces has-flag 4 under supports-color), a workspace, and
@@ -50,7 +50,11 @@ pub fn tools() -> PathBuf {
     let dir = cache_dir().join(format!("npm-tools-{RECIPE}"));
     build_once(&dir, |dir| {
         eprintln!("building npm tools in {}", dir.display());
-        fs::write(dir.join("package.json"), r#"{"name":"tools","private":true}"#).expect("w");
+        fs::write(
+            dir.join("package.json"),
+            r#"{"name":"tools","private":true}"#,
+        )
+        .expect("w");
         run(Command::new("npm").current_dir(dir).args([
             "install",
             "--ignore-scripts",
@@ -77,7 +81,10 @@ pub fn project(tool: &str) -> PathBuf {
     let dir = cache_dir().join(format!("npm-project-{tool}-{RECIPE}"));
     let tools_dir = tools();
     build_once(&dir, |dir| {
-        eprintln!("installing the fixture project with {tool} in {}", dir.display());
+        eprintln!(
+            "installing the fixture project with {tool} in {}",
+            dir.display()
+        );
         write_project(dir);
         let npm = |extra: &[&str]| {
             let mut c = Command::new("npm");
@@ -96,8 +103,11 @@ pub fn project(tool: &str) -> PathBuf {
             "npm-v2" => npm(&["--lockfile-version", "2"]),
             "npm-v1" => npm(&["--lockfile-version", "1"]),
             "pnpm9" | "pnpm8" => {
-                fs::write(dir.join("pnpm-workspace.yaml"), "packages:\n  - \"packages/*\"\n")
-                    .expect("w");
+                fs::write(
+                    dir.join("pnpm-workspace.yaml"),
+                    "packages:\n  - \"packages/*\"\n",
+                )
+                .expect("w");
                 fs::write(dir.join(".npmrc"), "link-workspace-packages=true\n").expect("w");
                 let js = if tool == "pnpm9" {
                     "pnpm/bin/pnpm.cjs"
@@ -125,11 +135,11 @@ pub fn project(tool: &str) -> PathBuf {
                     .current_dir(dir)
                     .arg("install"));
             }
-            "bun" => run(Command::new(
-                tools_dir.join("node_modules/@oven/bun-linux-x64/bin/bun"),
-            )
-            .current_dir(dir)
-            .args(["install", "--ignore-scripts"])),
+            "bun" => run(
+                Command::new(tools_dir.join("node_modules/@oven/bun-linux-x64/bin/bun"))
+                    .current_dir(dir)
+                    .args(["install", "--ignore-scripts"]),
+            ),
             other => panic!("unknown tool {other}"),
         }
     })
@@ -142,10 +152,9 @@ pub fn shrinkwrap_project() -> PathBuf {
     build_once(&dir, |dir| {
         write_project(dir);
         fs::copy(src.join("package-lock.json"), dir.join("package-lock.json")).expect("cp");
-        run(Command::new("npm").current_dir(dir).args([
-            "shrinkwrap",
-            "--no-omit-lockfile-registry-resolved",
-        ]));
+        run(Command::new("npm")
+            .current_dir(dir)
+            .args(["shrinkwrap", "--no-omit-lockfile-registry-resolved"]));
     })
 }
 
@@ -181,7 +190,10 @@ pub fn npm_ls(dir: &Path) -> BTreeSet<(String, String)> {
 
 /// The set with the workspace package removed (lockfiles that do not list it).
 pub fn without_workspace(set: &BTreeSet<(String, String)>) -> BTreeSet<(String, String)> {
-    set.iter().filter(|(n, _)| n != "local-lib").cloned().collect()
+    set.iter()
+        .filter(|(n, _)| n != "local-lib")
+        .cloned()
+        .collect()
 }
 
 /// Decodes base64 to hex with node, independently of the crate's decoder.
