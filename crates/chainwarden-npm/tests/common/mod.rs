@@ -145,6 +145,35 @@ pub fn project(tool: &str) -> PathBuf {
     })
 }
 
+/// An application-sized tree: jest, webpack, eslint and react-scripts
+/// (~1,400 packages), installed with `--ignore-scripts`.
+pub fn large_project() -> PathBuf {
+    let dir = cache_dir().join(format!("npm-project-large-{RECIPE}"));
+    build_once(&dir, |dir| {
+        eprintln!("installing the large npm project in {}", dir.display());
+        fs::write(
+            dir.join("package.json"),
+            r#"{"name":"bench","version":"1.0.0","private":true}"#,
+        )
+        .expect("w");
+        run(Command::new("npm").current_dir(dir).args([
+            "install",
+            "--ignore-scripts",
+            "--no-audit",
+            "--no-fund",
+            "--legacy-peer-deps",
+            "--no-omit-lockfile-registry-resolved",
+            "jest@29",
+            "webpack@5",
+            "webpack-cli@5",
+            "eslint@8",
+            "react-scripts@5.0.1",
+            "react@18",
+            "react-dom@18",
+        ]));
+    })
+}
+
 /// `npm shrinkwrap` run on a copy of the npm project.
 pub fn shrinkwrap_project() -> PathBuf {
     let src = project("npm");
@@ -161,12 +190,15 @@ pub fn shrinkwrap_project() -> PathBuf {
 /// `(name, version)` of every package `npm ls --all --json` shows for the npm
 /// project, aliases under their real name (taken from the tarball URL).
 pub fn npm_ls(dir: &Path) -> BTreeSet<(String, String)> {
-    let out = output(
-        Command::new("npm")
-            .current_dir(dir)
-            .args(["ls", "--all", "--json"]),
-    );
-    let v: serde_json::Value = serde_json::from_str(&out).expect("npm ls json");
+    // `npm ls` exits 1 when it sees unmet peers (ELSPROBLEMS) but still
+    // prints the whole tree.
+    let out = Command::new("npm")
+        .current_dir(dir)
+        .args(["ls", "--all", "--json"])
+        .output()
+        .expect("run npm ls");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("npm ls json: {e}: {}", String::from_utf8_lossy(&out.stderr)));
     let mut set = BTreeSet::new();
     fn walk(v: &serde_json::Value, set: &mut BTreeSet<(String, String)>) {
         let Some(deps) = v.get("dependencies").and_then(|d| d.as_object()) else {
