@@ -19,6 +19,11 @@ fn main() {
         }
         return;
     }
+    if std::env::args().nth(2).as_deref() == Some("--once") {
+        let (c, _) = chainwarden_npm::collect_node_modules(&dir.join("node_modules"), &dir);
+        println!("{} components", c.map_or(0, |c| c.components.len()));
+        return;
+    }
     let runs = 5;
     for _ in 0..runs {
         let t = Instant::now();

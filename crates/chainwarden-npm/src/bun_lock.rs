@@ -72,6 +72,12 @@ fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     let json = json_scan::jsonc_to_json(text);
     let doc: Value = serde_json::from_str(&json)
         .map_err(|e| InputError::new(path, format!("not a valid bun.lock: {e}")))?;
+    if !doc.is_object() {
+        return Err(InputError::new(
+            path,
+            "not a valid bun.lock: not a JSON object",
+        ));
+    }
     let mut source = Source::new(SourceKind::Lockfile, path, "bun.lock");
     if let Some(v) = doc.get("lockfileVersion") {
         source
@@ -184,5 +190,31 @@ mod tests {
         assert_eq!(resolve(&m, "chalk", "has-flag"), Some(&1));
         assert_eq!(resolve(&m, "", "supports-color"), Some(&3));
         assert_eq!(resolve(&m, "", "nope"), None);
+    }
+
+    #[test]
+    fn scoped_nested_and_non_npm_entries() {
+        let text = r#"{
+  "lockfileVersion": 1,
+  "workspaces": { "": { "name": "app", "dependencies": { "@s/a": "1", "g": "github:o/g" } } },
+  "packages": {
+    "@s/a": ["@s/a@1.0.0", "", { "dependencies": { "b": "2" } }, "sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk="],
+    "b": ["b@1.0.0", "", {}, "sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk="],
+    "@s/a/b": ["b@2.0.0", "", {}, "sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk="],
+    "g": ["g@github:o/g#abc123", {}, "o-g-abc123"],
+  },
+}"#;
+        let c = parse(Path::new("bun.lock"), text).unwrap();
+        let names: Vec<String> = c.components.iter().map(|x| x.package.to_string()).collect();
+        assert_eq!(
+            names,
+            vec!["@s/a 1.0.0", "b 1.0.0", "b 2.0.0", "g github:o/g#abc123"]
+        );
+        assert_eq!(c.components[0].dependencies, vec![ComponentId(2)]);
+        assert_eq!(c.components[0].direct, Some(true));
+        assert_eq!(c.components[1].direct, Some(false));
+        assert_eq!(c.components[3].direct, Some(true));
+        assert!(c.components[3].hashes.is_empty());
+        assert_eq!(c.components[2].locations[0].line, Some(7));
     }
 }

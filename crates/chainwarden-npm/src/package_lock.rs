@@ -77,6 +77,13 @@ pub fn collect(path: &Path) -> Result<Collected, InputError> {
 }
 
 pub(crate) fn parse(path: &Path, text: &str, format: &str) -> Result<Collected, InputError> {
+    // serde would also read a struct from a JSON array: demand an object.
+    if !text.trim_start().starts_with('{') {
+        return Err(InputError::new(
+            path,
+            format!("not a valid {format}: not a JSON object"),
+        ));
+    }
     let lock: LockFile = serde_json::from_str(text)
         .map_err(|e| InputError::new(path, format!("not a valid {format}: {e}")))?;
     let mut source = Source::new(SourceKind::Lockfile, path, format);
@@ -382,5 +389,73 @@ mod tests {
             v1_json_path("node_modules/a/node_modules/@s/b"),
             vec!["dependencies", "a", "dependencies", "@s/b"]
         );
+    }
+
+    #[test]
+    fn v3_flags_bundles_and_workspace_nesting() {
+        let text = r#"{
+  "name": "app", "lockfileVersion": 3,
+  "packages": {
+    "": { "name": "app", "workspaces": ["w"], "dependencies": { "w": "*" },
+          "peerDependencies": { "p": "1" }, "optionalDependencies": { "o": "1" } },
+    "node_modules/w": { "resolved": "w", "link": true },
+    "w": { "name": "w", "version": "0.1.0", "devDependencies": { "d": "1" } },
+    "w/node_modules/d": { "version": "1.0.0", "dev": true, "integrity": "sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=" },
+    "node_modules/d": { "version": "2.0.0", "dev": true },
+    "node_modules/p": { "version": "1.0.0", "peer": true, "dependencies": { "b": "1" } },
+    "node_modules/p/node_modules/b": { "version": "1.0.0", "inBundle": true },
+    "node_modules/o": { "version": "1.0.0", "optional": true, "devOptional": true }
+  }
+}"#;
+        let c = parse(Path::new("package-lock.json"), text, "package-lock.json").unwrap();
+        let find = |n: &str, v: &str| {
+            c.components
+                .iter()
+                .position(|x| x.package.name == n && x.package.version == v)
+                .unwrap()
+        };
+        let w = &c.components[find("w", "0.1.0")];
+        assert_eq!(
+            w.dependencies,
+            vec![ComponentId(find("d", "1.0.0"))],
+            "workspace's own node_modules first"
+        );
+        assert_eq!(w.direct, Some(true));
+        assert_eq!(c.components[find("d", "1.0.0")].direct, Some(true));
+        assert_eq!(c.components[find("d", "2.0.0")].direct, Some(false));
+        let p = &c.components[find("p", "1.0.0")];
+        assert_eq!(p.properties["peer"], "true");
+        assert_eq!(p.direct, Some(true));
+        assert_eq!(
+            c.components[find("b", "1.0.0")].properties["in-bundle"],
+            "true"
+        );
+        let o = &c.components[find("o", "1.0.0")];
+        assert_eq!(
+            (
+                o.properties["optional"].as_str(),
+                o.properties["dev-optional"].as_str()
+            ),
+            ("true", "true")
+        );
+        assert_eq!(c.components[find("d", "1.0.0")].locations[0].line, Some(8));
+    }
+
+    #[test]
+    fn wrong_shapes_are_errors_naming_the_file() {
+        for bad in [
+            "[]",
+            "{\"packages\": 3}",
+            "{\"packages\": {\"node_modules/a\": {\"dependencies\": []}}}",
+            "{",
+        ] {
+            let e = parse(Path::new("x/package-lock.json"), bad, "package-lock.json").unwrap_err();
+            assert_eq!(e.path, Path::new("x/package-lock.json"));
+            assert!(
+                e.message.contains("not a valid package-lock.json"),
+                "{}",
+                e.message
+            );
+        }
     }
 }

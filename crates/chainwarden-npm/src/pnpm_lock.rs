@@ -324,4 +324,49 @@ mod tests {
         );
         assert_eq!(ref_target("w", "link:packages/w", KeyStyle::Plain), None);
     }
+
+    #[test]
+    fn v5_lockfile_shape() {
+        // The lockfile v5.4 shape (pnpm 7): slash keys, `_peer` suffixes,
+        // root dependencies at the top level.
+        let text = "lockfileVersion: 5.4\n\nspecifiers:\n  react-dom: ^18.2.0\n\ndependencies:\n  react-dom: 18.2.0_react@18.2.0\n\npackages:\n\n  /loose-envify/1.4.0:\n    resolution: {integrity: sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=}\n    dev: false\n\n  /react-dom/18.2.0_react@18.2.0:\n    resolution: {integrity: sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=}\n    peerDependencies:\n      react: ^18.2.0\n    dependencies:\n      loose-envify: 1.4.0\n      react: 18.2.0\n    dev: false\n\n  /react/18.2.0:\n    resolution: {integrity: sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=}\n    dependencies:\n      loose-envify: 1.4.0\n    dev: false\n";
+        let c = parse(Path::new("pnpm-lock.yaml"), text).unwrap();
+        let names: Vec<(String, String, Option<u32>, Option<bool>)> = c
+            .components
+            .iter()
+            .map(|x| {
+                (
+                    x.package.name.clone(),
+                    x.package.version.clone(),
+                    x.locations[0].line,
+                    x.direct,
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("loose-envify".into(), "1.4.0".into(), Some(11), Some(false)),
+                ("react-dom".into(), "18.2.0".into(), Some(15), Some(true)),
+                ("react".into(), "18.2.0".into(), Some(24), Some(false)),
+            ]
+        );
+        assert_eq!(
+            c.components[1].dependencies,
+            vec![ComponentId(0), ComponentId(2)]
+        );
+        assert_eq!(c.components[0].hashes[0].algorithm, "sha1");
+    }
+
+    #[test]
+    fn non_mappings_are_errors_not_panics() {
+        for bad in [
+            "- a\n- b\n",
+            "just text",
+            "packages: [1, 2]\n",
+            "a: &x [*x]\n",
+        ] {
+            assert!(parse(Path::new("p"), bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -371,4 +371,31 @@ mod tests {
         );
         assert_eq!(blocks[1].specs, vec!["z@^3"]);
     }
+
+    #[test]
+    fn berry_patch_and_workspace_entries() {
+        let text = "__metadata:\n  version: 8\n  cacheKey: 10c0\n\n\"app@workspace:.\":\n  version: 0.0.0-use.local\n  resolution: \"app@workspace:.\"\n  dependencies:\n    resolve: \"patch:resolve@npm%3A^1.22.0#optional!builtin<compat/resolve>\"\n  languageName: unknown\n  linkType: soft\n\n\"resolve@patch:resolve@npm%3A^1.22.0#optional!builtin<compat/resolve>\":\n  version: 1.22.8\n  resolution: \"resolve@patch:resolve@npm%3A1.22.8#optional!builtin<compat/resolve>::version=1.22.8&hash=c3c19d\"\n  checksum: 10c0/abc\n  languageName: node\n  linkType: hard\n";
+        let c = parse_berry(Path::new("yarn.lock"), text).unwrap();
+        assert_eq!(c.components.len(), 1);
+        let r = &c.components[0];
+        assert_eq!(
+            (r.package.name.as_str(), r.package.version.as_str()),
+            ("resolve", "1.22.8")
+        );
+        assert_eq!(r.direct, Some(true));
+        assert_eq!(r.properties["patched"], "true");
+        assert_eq!(r.locations[0].line, Some(13));
+        assert_eq!(c.source.properties["lockfile-version"], "yarn-berry-8");
+    }
+
+    #[test]
+    fn v1_without_entries_is_refused() {
+        assert!(parse_v1(Path::new("yarn.lock"), "{ not yarn }").is_err());
+        assert!(
+            parse_v1(Path::new("yarn.lock"), "")
+                .unwrap()
+                .components
+                .is_empty()
+        );
+    }
 }
