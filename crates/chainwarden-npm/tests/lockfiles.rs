@@ -403,3 +403,49 @@ fn truncated_lockfiles_never_panic() {
         );
     }
 }
+
+/// Real lockfiles with bytes replaced by structural characters: every
+/// result is a clean `Ok` or an error naming the file, never a panic.
+#[test]
+fn mutated_lockfiles_never_panic() {
+    let cases = [
+        (
+            FileKind::PackageLock,
+            project("npm").join("package-lock.json"),
+        ),
+        (
+            FileKind::PackageLock,
+            project("npm-v1").join("package-lock.json"),
+        ),
+        (FileKind::PnpmLock, project("pnpm9").join("pnpm-lock.yaml")),
+        (FileKind::YarnLock, project("yarn1").join("yarn.lock")),
+        (FileKind::YarnLock, project("berry").join("yarn.lock")),
+        (FileKind::BunLock, project("bun").join("bun.lock")),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    // xorshift: deterministic, no dependency.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let alphabet = b"{}[]\":,\n @/'-#&*!|>(";
+    for (kind, src) in cases {
+        let original = std::fs::read(&src).unwrap();
+        let dst = tmp.path().join(src.file_name().unwrap());
+        for _ in 0..150 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() % bytes.len() as u64) as usize;
+                bytes[at] = alphabet[(next() % alphabet.len() as u64) as usize];
+            }
+            std::fs::write(&dst, &bytes).unwrap();
+            if let Err(e) = collect_lockfile(kind, &dst) {
+                assert_eq!(e.path, dst);
+                assert!(!e.message.is_empty());
+            }
+        }
+    }
+}
