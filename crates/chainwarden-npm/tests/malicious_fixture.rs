@@ -17,9 +17,25 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// testkit's `shared_dir()` (`../shared` beside the checkout, or
+/// `$CHAINWARDEN_SHARED`); from a worktree nested one level deeper, the
+/// nearest `shared` folder above the crate.
+fn record_path() -> PathBuf {
+    let direct = shared_dir().join(RECORD);
+    if direct.is_file() {
+        return direct;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join("shared").join(RECORD))
+        .find(|p| p.is_file())
+        .unwrap_or(direct)
+}
+
 /// The package the OSV record lists, at the version the fixtures pin.
 fn advisory_package() -> Package {
-    let text = std::fs::read_to_string(shared_dir().join(RECORD)).unwrap();
+    let text = std::fs::read_to_string(record_path())
+        .unwrap_or_else(|e| panic!("{}: {e}", record_path().display()));
     let osv: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(osv["id"], "MAL-2026-11858");
     let affected = &osv["affected"][0];
