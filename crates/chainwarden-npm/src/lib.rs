@@ -5,6 +5,33 @@
 //! (v5–v9), [`bun_lock`] (`bun.lock`) and [`node_modules`] (installed trees).
 //! Every collector parses text only: nothing is run, sizes and depths are
 //! bounded, and no symlink is followed out of the scan root.
+//!
+//! ```no_run
+//! use chainwarden_core::discover::{FileKind, WalkLimits, discover};
+//! use chainwarden_core::Inventory;
+//! use std::path::PathBuf;
+//!
+//! let root = PathBuf::from(".");
+//! let found = discover(&[root.clone()], WalkLimits::default());
+//! let mut inv = Inventory::default();
+//! for (kind, path) in &found.files {
+//!     if matches!(kind, FileKind::PackageLock | FileKind::NpmShrinkwrap
+//!         | FileKind::YarnLock | FileKind::PnpmLock | FileKind::BunLock)
+//!     {
+//!         match chainwarden_npm::collect_lockfile(*kind, path) {
+//!             Ok(c) => { inv.push(c); }
+//!             Err(e) => inv.errors.push(e),
+//!         }
+//!     }
+//! }
+//! for nm in &found.node_modules {
+//!     let (c, errors) = chainwarden_npm::collect_node_modules(nm, &root);
+//!     if let Some(c) = c { inv.push(c); }
+//!     inv.errors.extend(errors);
+//! }
+//! let findings = chainwarden_npm::install_script_findings(&inv);
+//! # let _ = findings;
+//! ```
 
 pub mod bun_lock;
 mod common;
