@@ -249,10 +249,28 @@ fn why_explains_a_transitive_package_of_a_real_venv() {
 #[test]
 fn the_documented_ci_workflow_passes_its_own_check() {
     let examples = testkit::workspace_root().join("docs/examples");
-    let out = cw().args(["check", "--format", "json"]).arg(&examples).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = cw()
+        .args(["check", "--format", "json"])
+        .arg(&examples)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let report = json(&out.stdout);
-    let purls: Vec<&str> = report["components"].as_array().unwrap().iter().filter_map(|c| c["purl"].as_str()).collect();
+    let purls: Vec<&str> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .collect();
     assert_eq!(purls.len(), 2, "{purls:?}");
-    assert!(report["findings"].as_array().unwrap().is_empty(), "{}", report["findings"]);
+    assert!(
+        report["findings"].as_array().unwrap().is_empty(),
+        "{}",
+        report["findings"]
+    );
 }
