@@ -6,6 +6,8 @@
 //! - One package per component instance (`SPDXRef-Package-<index>-<name>-<version>`);
 //!   `SPDXRef-DOCUMENT DESCRIBES` each root component (declared direct, or
 //!   required by nothing), and `DEPENDS_ON` relationships follow the graph.
+//!   A scan without components describes one package standing for the
+//!   target (`SPDXRef-Target`), as SPDX requires a described element.
 //! - Licenses are stated only when they are known SPDX ids (see `license`);
 //!   any other declared license is quoted in `licenseComments`.
 //! - Components with an advisory finding carry a `SECURITY`/`advisory`
@@ -20,6 +22,8 @@ use std::io::{self, Write};
 
 pub const SPDX_VERSION: &str = "SPDX-2.3";
 const NOASSERTION: &str = "NOASSERTION";
+/// The package standing for the scan target when no component was found.
+pub const TARGET_ID: &str = "SPDXRef-Target";
 
 /// Writes the SPDX document.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -30,21 +34,42 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
 pub fn to_value(report: &Report<'_>) -> io::Result<Value> {
     let inv = report.inventory;
     let created = report.created_utc()?;
-    let packages: Vec<Value> = inv
+    let mut packages: Vec<Value> = inv
         .components
         .iter()
         .enumerate()
         .map(|(i, c)| package(report, ComponentId(i), c))
         .collect();
-    let mut relationships: Vec<Value> = ids::roots(inv)
+    // SPDX requires the document to describe something: every component
+    // when none is a root (a dependency cycle), the target when none exist.
+    let mut described: Vec<String> = ids::roots(inv)
         .into_iter()
-        .map(|id| {
-            relationship(
-                "SPDXRef-DOCUMENT",
-                "DESCRIBES",
-                &spdx_id(id, inv.component(id)),
-            )
-        })
+        .map(|id| spdx_id(id, inv.component(id)))
+        .collect();
+    if described.is_empty() {
+        described = inv
+            .components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| spdx_id(ComponentId(i), c))
+            .collect();
+    }
+    if described.is_empty() {
+        packages.push(json!({
+            "SPDXID": TARGET_ID,
+            "name": report.target,
+            "downloadLocation": NOASSERTION,
+            "filesAnalyzed": false,
+            "licenseConcluded": NOASSERTION,
+            "licenseDeclared": NOASSERTION,
+            "copyrightText": NOASSERTION,
+            "comment": "The scanned target; the scan found no packages in it.",
+        }));
+        described.push(TARGET_ID.to_string());
+    }
+    let mut relationships: Vec<Value> = described
+        .iter()
+        .map(|id| relationship("SPDXRef-DOCUMENT", "DESCRIBES", id))
         .collect();
     for (i, c) in inv.components.iter().enumerate() {
         let from = spdx_id(ComponentId(i), c);

@@ -14,13 +14,18 @@ pub fn write(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write) 
     };
     let width = options.width.max(60);
     let inv = report.inventory;
+    let created =
+        crate::normalize_rfc3339(&report.created).unwrap_or_else(|| report.created.clone());
     writeln!(
         out,
-        "{} {}: {} ({})",
+        "{} {} ({created})",
         style.bold(chainwarden_core::TOOL_NAME),
         chainwarden_core::TOOL_VERSION,
-        report.target,
-        report.created
+    )?;
+    writeln!(
+        out,
+        "target: {}",
+        shorten_middle(&report.target, width.saturating_sub(8))
     )?;
     if let Some(d) = &report.advisory_data {
         writeln!(
@@ -41,7 +46,11 @@ pub fn write(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write) 
             style.bold(&format!("ERRORS ({})", inv.errors.len()))
         )?;
         for e in &inv.errors {
-            let path = shorten_middle(&e.path.to_string_lossy(), width / 2);
+            let path = match relative_to_roots(&e.path, &inv.roots) {
+                Some((_, rel)) => rel,
+                None => e.path.to_string_lossy().into_owned(),
+            };
+            let path = shorten_middle(&path, width / 2);
             writeln!(out, "  {path}: {}", e.message)?;
         }
     }
@@ -106,7 +115,7 @@ fn write_findings(
             .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.package.cmp(&b.package))
     });
-    let rows: Vec<[String; 5]> = sorted
+    let rows: Vec<[String; 4]> = sorted
         .iter()
         .map(|f| {
             [
@@ -114,62 +123,42 @@ fn write_findings(
                 f.rule.clone(),
                 package_label(report, f),
                 location_label(report, f),
-                f.message.clone(),
             ]
         })
         .collect();
-    // Column widths: content width, capped; the message takes the rest.
-    let caps = [8, 22, 26, 32];
-    let mut widths = [0usize; 4];
-    for (i, w) in widths.iter_mut().enumerate() {
-        let header = ["SEVERITY", "RULE", "PACKAGE", "LOCATION"][i].len();
-        let content = rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
-        *w = header.max(content).min(caps[i]);
-    }
-    let used: usize = widths.iter().sum::<usize>() + 2 * 4;
-    let message_width = width.saturating_sub(used);
-    let inline_message = message_width >= 24;
-    let header = format!(
-        "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}{}",
-        "SEVERITY",
-        "RULE",
-        "PACKAGE",
-        "LOCATION",
-        if inline_message { "  MESSAGE" } else { "" },
-        w0 = widths[0],
-        w1 = widths[1],
-        w2 = widths[2],
-        w3 = widths[3],
-    );
-    writeln!(out, "{}", style.bold(header.trim_end()))?;
+    // Severity, rule and package take what they need (capped); the location
+    // takes the rest of the line; the message goes on the lines below.
+    let content = |i: usize, header: &str| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(header.len())
+    };
+    let sev_w = 8;
+    let rule_w = content(1, "RULE").min(24);
+    let package_w = content(2, "PACKAGE").min(30).min(width / 4);
+    let location_w = width.saturating_sub(sev_w + rule_w + package_w + 6).max(12);
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "{:<sev_w$}  {:<rule_w$}  {:<package_w$}  LOCATION",
+            "SEVERITY", "RULE", "PACKAGE"
+        ))
+    )?;
+    let indent = " ".repeat(sev_w + 2);
     for (row, f) in rows.iter().zip(&sorted) {
-        let cells: Vec<String> = (0..4)
-            .map(|i| {
-                let text = if i == 3 {
-                    shorten_middle(&row[i], widths[i])
-                } else {
-                    truncate(&row[i], widths[i])
-                };
-                pad(&text, widths[i])
-            })
-            .collect();
-        let severity = style.severity(f.severity, &cells[0]);
-        let lead = format!("{severity}  {}  {}  {}", cells[1], cells[2], cells[3]);
-        if inline_message {
-            let lines = wrap(&row[4], message_width);
-            let indent = " ".repeat(used);
-            for (n, line) in lines.iter().enumerate() {
-                if n == 0 {
-                    writeln!(out, "{lead}  {line}")?;
-                } else {
-                    writeln!(out, "{indent}{line}")?;
-                }
-            }
-        } else {
-            writeln!(out, "{}", lead.trim_end())?;
-            for line in wrap(&row[4], width.saturating_sub(4)) {
-                writeln!(out, "    {line}")?;
-            }
+        let line = format!(
+            "{}  {}  {}  {}",
+            style.severity(f.severity, &pad(&row[0], sev_w)),
+            pad(&truncate(&row[1], rule_w), rule_w),
+            pad(&truncate(&row[2], package_w), package_w),
+            shorten_middle(&row[3], location_w)
+        );
+        writeln!(out, "{}", line.trim_end())?;
+        for text in wrap(&f.message, width.saturating_sub(indent.len())) {
+            writeln!(out, "{indent}{text}")?;
         }
     }
     Ok(())
@@ -303,13 +292,15 @@ fn source_heading(source: &Source, count: usize, width: usize) -> String {
         if count == 1 { "" } else { "s" }
     ));
     let tail = format!(" ({})", facts.join(", "));
-    let room = width
-        .saturating_sub(kind.len() + 1 + tail.chars().count())
-        .max(20);
-    format!(
-        "{kind} {}{tail}",
-        shorten_middle(&source.path.to_string_lossy(), room)
-    )
+    let path = source.path.to_string_lossy();
+    let room = width.saturating_sub(kind.len() + 1 + tail.chars().count());
+    if room >= 24 {
+        format!("{kind} {}{tail}", shorten_middle(&path, room))
+    } else {
+        // Too narrow for one line: the facts go below the path.
+        let room = width.saturating_sub(kind.len() + 1);
+        format!("{kind} {}\n {tail}", shorten_middle(&path, room))
+    }
 }
 
 /// What the user should notice about a component: editable installs and

@@ -1,0 +1,111 @@
+use crate::fixture;
+use chainwarden_report::{Format, RenderOptions, render_to_string};
+
+fn table(options: RenderOptions) -> String {
+    let owned = fixture::owned();
+    render_to_string(Format::Table, &owned.report(), &options).expect("render")
+}
+
+#[test]
+fn findings_first_worst_first_with_locations() {
+    let t = table(RenderOptions::default());
+    let findings_at = t.find("FINDINGS (4)").expect("findings heading");
+    let components_at = t
+        .find("COMPONENTS (4 in 2 sources)")
+        .expect("components heading");
+    assert!(findings_at < components_at, "{t}");
+    let rows: Vec<&str> = t[findings_at..components_at]
+        .lines()
+        .filter(|l| {
+            ["critical", "high", "medium", "low", "info"]
+                .iter()
+                .any(|s| l.starts_with(s))
+        })
+        .collect();
+    assert_eq!(rows.len(), 4, "{t}");
+    assert!(
+        rows[0].starts_with("critical  advisory/malicious") && rows[0].contains("litellm@1.82.8"),
+        "{t}"
+    );
+    assert!(
+        rows[1].contains("LiteLLM@1.82.8") && rows[1].contains("uv.lock:12"),
+        "{t}"
+    );
+    assert!(
+        rows[2].starts_with("critical  hook/pth-exec")
+            && rows[2].contains("site-packages/litellm_init.pth:1"),
+        "{t}"
+    );
+    assert!(rows[3].starts_with("high      advisory/vulnerable"), "{t}");
+    // The message sits under its row, indented.
+    let hook_row = t
+        .lines()
+        .position(|l| l.starts_with("critical  hook/pth-exec"))
+        .expect("hook row");
+    let message = t.lines().nth(hook_row + 1).expect("message line");
+    assert!(
+        message.starts_with("          litellm_init.pth runs a base64-encoded payload"),
+        "{t}"
+    );
+}
+
+#[test]
+fn components_grouped_by_source_with_notes() {
+    let t = table(RenderOptions::default());
+    let env = t
+        .lines()
+        .find(|l| l.starts_with("environment "))
+        .expect("environment heading");
+    assert!(
+        env.contains("site-packages") && env.contains("(dist-info, Python 3.11, 3 components)"),
+        "{env}"
+    );
+    let lock = t
+        .lines()
+        .find(|l| l.starts_with("lockfile "))
+        .expect("lockfile heading");
+    assert!(lock.contains("uv.lock (uv.lock, 1 component)"), "{lock}");
+    let row = |name: &str| {
+        t.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{t}"))
+            .to_string()
+    };
+    assert!(row("openai").contains("1.99.0") && row("openai").contains("transitive"));
+    let setuptools = row("setuptools");
+    assert!(
+        setuptools.contains("direct")
+            && setuptools.contains("editable; url: file:///home/dev/src/setuptools"),
+        "{setuptools}"
+    );
+    assert!(t.contains("note: advisory data is 3 days old"));
+    assert!(t.contains("ERRORS (1)") && t.contains("not UTF-8"));
+    assert!(t.contains("advisory data: osv (2026-03-21, 412345 records)"));
+    assert_eq!(
+        t.lines().last(),
+        Some("4 components in 2 sources; 4 findings: 3 critical, 1 high")
+    );
+}
+
+#[test]
+fn lines_fit_the_width_and_colour_only_when_asked() {
+    for width in [100, 80, 60] {
+        let t = table(RenderOptions {
+            color: false,
+            width,
+        });
+        for line in t.lines() {
+            assert!(
+                line.chars().count() <= width,
+                "line wider than {width}:\n{line}\n\n{t}"
+            );
+        }
+        assert!(!t.contains('\x1b'));
+    }
+    let colored = table(RenderOptions {
+        color: true,
+        width: 100,
+    });
+    assert!(colored.contains("\x1b[1;31mcritical"), "{colored}");
+    assert!(colored.contains("\x1b[0m"));
+}
