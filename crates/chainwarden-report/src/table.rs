@@ -25,13 +25,15 @@ pub fn write(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write) 
     writeln!(
         out,
         "target: {}",
-        shorten_middle(&report.target, width.saturating_sub(8))
+        shorten_middle(&clean(&report.target), width.saturating_sub(8))
     )?;
     if let Some(d) = &report.advisory_data {
         writeln!(
             out,
             "advisory data: {} ({}, {} records)",
-            d.name, d.date, d.records
+            clean(&d.name),
+            clean(&d.date),
+            d.records
         )?;
     }
     writeln!(out)?;
@@ -50,14 +52,14 @@ pub fn write(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write) 
                 Some((_, rel)) => rel,
                 None => e.path.to_string_lossy().into_owned(),
             };
-            let path = shorten_middle(&path, width / 2);
-            writeln!(out, "  {path}: {}", e.message)?;
+            let path = shorten_middle(&clean(&path), width / 2);
+            writeln!(out, "  {path}: {}", clean(&e.message))?;
         }
     }
     if !report.notes.is_empty() {
         writeln!(out)?;
         for note in &report.notes {
-            writeln!(out, "{} {note}", style.paint("33", "note:"))?;
+            writeln!(out, "{} {}", style.paint("33", "note:"), clean(note))?;
         }
     }
     writeln!(out)?;
@@ -120,9 +122,9 @@ fn write_findings(
         .map(|f| {
             [
                 f.severity.to_string(),
-                f.rule.clone(),
-                package_label(report, f),
-                location_label(report, f),
+                clean(&f.rule),
+                clean(&package_label(report, f)),
+                clean(&location_label(report, f)),
             ]
         })
         .collect();
@@ -157,7 +159,7 @@ fn write_findings(
             shorten_middle(&row[3], location_w)
         );
         writeln!(out, "{}", line.trim_end())?;
-        for text in wrap(&f.message, width.saturating_sub(indent.len())) {
+        for text in wrap(&clean(&f.message), width.saturating_sub(indent.len())) {
             writeln!(out, "{indent}{text}")?;
         }
     }
@@ -215,21 +217,25 @@ fn write_components(
     }
     for (i, source) in inv.sources.iter().enumerate() {
         let components: Vec<&Component> = inv.components_of(SourceId(i)).map(|(_, c)| c).collect();
+        let names: Vec<(String, String)> = components
+            .iter()
+            .map(|c| (clean(&c.display_name), clean(&c.package.version)))
+            .collect();
         writeln!(out)?;
         writeln!(out, "{}", source_heading(source, components.len(), width))?;
         if components.is_empty() {
             writeln!(out, "  (no components)")?;
             continue;
         }
-        let name_w = components
+        let name_w = names
             .iter()
-            .map(|c| c.display_name.chars().count())
+            .map(|(name, _)| name.chars().count())
             .max()
             .unwrap_or(0)
             .clamp(4, 32);
-        let version_w = components
+        let version_w = names
             .iter()
-            .map(|c| c.package.version.chars().count())
+            .map(|(_, version)| version.chars().count())
             .max()
             .unwrap_or(0)
             .clamp(7, 20);
@@ -242,7 +248,7 @@ fn write_components(
             "NAME", "VERSION", "DEPENDENCY"
         );
         writeln!(out, "{}", style.dim(&header))?;
-        for c in components {
+        for (c, (name, version)) in components.iter().zip(&names) {
             let kind = match c.direct {
                 Some(true) => "direct",
                 Some(false) => "transitive",
@@ -250,8 +256,8 @@ fn write_components(
             };
             let line = format!(
                 "  {}  {}  {:<kind_w$}  {}",
-                pad(&truncate(&c.display_name, name_w), name_w),
-                pad(&truncate(&c.package.version, version_w), version_w),
+                pad(&truncate(name, name_w), name_w),
+                pad(&truncate(version, version_w), version_w),
                 kind,
                 shorten_middle(&component_notes(c), notes_w)
             );
@@ -268,7 +274,12 @@ fn write_components(
         writeln!(out)?;
         writeln!(out, "(unknown source)")?;
         for c in orphans {
-            writeln!(out, "  {} {}", c.display_name, c.package.version)?;
+            writeln!(
+                out,
+                "  {} {}",
+                clean(&c.display_name),
+                clean(&c.package.version)
+            )?;
         }
     }
     Ok(())
@@ -283,16 +294,16 @@ fn source_heading(source: &Source, count: usize, width: usize) -> String {
         SourceKind::Workflow => "workflow",
         SourceKind::McpConfig => "mcp config",
     };
-    let mut facts = vec![source.format.clone()];
+    let mut facts = vec![clean(&source.format)];
     if let Some(py) = &source.python_version {
-        facts.push(format!("Python {py}"));
+        facts.push(format!("Python {}", clean(py)));
     }
     facts.push(format!(
         "{count} component{}",
         if count == 1 { "" } else { "s" }
     ));
     let tail = format!(" ({})", facts.join(", "));
-    let path = source.path.to_string_lossy();
+    let path = clean(&source.path.to_string_lossy());
     let room = width.saturating_sub(kind.len() + 1 + tail.chars().count());
     if room >= 24 {
         format!("{kind} {}{tail}", shorten_middle(&path, room))
@@ -314,9 +325,27 @@ fn component_notes(c: &Component) -> String {
         notes.push("editable".to_string());
     }
     if let Some(url) = c.properties.get("url") {
-        notes.push(format!("url: {url}"));
+        notes.push(format!("url: {}", clean(url)));
     }
     notes.join("; ")
+}
+
+/// Text from scanned files, made safe for a terminal: control characters
+/// (an ESC starting an ANSI sequence, a carriage return, a tab) are shown
+/// escaped (`\u{1b}`) instead of acting on the terminal.
+fn clean(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Cuts `s` to `width` characters, marking the cut with `…`.
@@ -410,6 +439,13 @@ mod tests {
         let long = wrap("abcdefghijklmnop", 8);
         assert_eq!(long, vec!["abcdefgh", "ijklmnop"]);
         assert_eq!(wrap("", 10), vec![""]);
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(clean("evil\x1b[2Jname"), "evil\\u{1b}[2Jname");
+        assert_eq!(clean("a\rb\nc"), "a\\u{d}b\\u{a}c");
+        assert_eq!(clean("plain ünïcode"), "plain ünïcode");
     }
 
     #[test]

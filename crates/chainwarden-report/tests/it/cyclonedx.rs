@@ -194,7 +194,13 @@ fn vulnerabilities_are_deduplicated_with_resolving_affects() {
         ("CVSSv31", "CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H")
     );
     assert_eq!(methods[1].0, "CVSSv4");
-    assert!(ratings.iter().all(|r| r["severity"] == "high"));
+    assert_eq!(ratings[0]["score"], 8.8, "computed CVSS 3.1 base score");
+    assert_eq!(ratings[0]["severity"], "high");
+    assert!(
+        ratings[1].get("score").is_none(),
+        "no CVSS 4 score computed"
+    );
+    assert_eq!(ratings[1]["severity"], "high", "the finding's severity");
     assert!(
         vuln["recommendation"]
             .as_str()

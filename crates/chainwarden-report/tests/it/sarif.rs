@@ -111,6 +111,8 @@ fn results_point_at_rules_files_and_lines() {
     let vulnerable = &results[2];
     assert_eq!(vulnerable["level"], "error");
     assert_eq!(vulnerable["properties"]["kev"]["dueDate"], "2026-06-22");
+    assert_eq!(vulnerable["properties"]["security-severity"], "8.8");
+    assert_eq!(hook["properties"]["security-severity"], "9.5");
     assert_eq!(vulnerable["properties"]["fixedVersions"][0], "1.83.7");
 
     let locked = &results[3]["locations"][0]["physicalLocation"];

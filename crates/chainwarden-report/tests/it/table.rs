@@ -109,3 +109,18 @@ fn lines_fit_the_width_and_colour_only_when_asked() {
     assert!(colored.contains("\x1b[1;31mcritical"), "{colored}");
     assert!(colored.contains("\x1b[0m"));
 }
+
+#[test]
+fn hostile_names_cannot_drive_the_terminal() {
+    let mut owned = fixture::owned();
+    owned.inventory.components[1].display_name = "openai\x1b[2J\x1b]0;pwned\x07".into();
+    owned.findings[0].message = "payload\rOK: nothing found".into();
+    let t = render_to_string(Format::Table, &owned.report(), &RenderOptions::default())
+        .expect("render");
+    assert!(
+        !t.contains('\x1b') && !t.contains('\r') && !t.contains('\x07'),
+        "{t:?}"
+    );
+    assert!(t.contains("openai\\u{1b}[2J"), "{t}");
+    assert!(t.contains("payload\\u{d}OK"), "{t}");
+}
