@@ -104,9 +104,11 @@ fn component(report: &Report<'_>, id: ComponentId, c: &Component) -> Value {
         "type": kind,
         "bom-ref": bom_ref(id, c),
         "name": c.display_name,
-        "version": c.package.version,
         "purl": c.package.purl(),
     });
+    if !c.package.version.is_empty() {
+        v["version"] = json!(c.package.version);
+    }
     let hashes: Vec<Value> = c
         .hashes
         .iter()

@@ -16,7 +16,7 @@
 use crate::ids::{self, advisory, advisory_source, finding_component, hash_algorithm, spdx_id};
 use crate::license::{self, License};
 use crate::{Report, write_json};
-use chainwarden_core::{Component, ComponentId};
+use chainwarden_core::{Component, ComponentId, Ecosystem};
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -174,18 +174,24 @@ fn package(report: &Report<'_>, id: ComponentId, c: &Component) -> Value {
     let mut p = json!({
         "SPDXID": spdx_id(id, c),
         "name": c.display_name,
-        "versionInfo": c.package.version,
         "downloadLocation": NOASSERTION,
         "filesAnalyzed": false,
         "licenseConcluded": NOASSERTION,
         "licenseDeclared": NOASSERTION,
         "copyrightText": NOASSERTION,
-        "primaryPackagePurpose": "LIBRARY",
         "externalRefs": refs,
     });
+    if !c.package.version.is_empty() {
+        p["versionInfo"] = json!(c.package.version);
+    }
     if !checksums.is_empty() {
         p["checksums"] = Value::Array(checksums);
     }
+    p["primaryPackagePurpose"] = json!(match c.package.ecosystem {
+        Ecosystem::Oci => "CONTAINER",
+        Ecosystem::GitHubActions => "APPLICATION",
+        _ => "LIBRARY",
+    });
     match c
         .properties
         .get("license")

@@ -2,6 +2,7 @@
 //! content asserted, and its validity checked by the official schemas.
 
 mod cyclonedx;
+mod edge;
 mod empty;
 mod fixture;
 mod json;
