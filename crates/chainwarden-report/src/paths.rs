@@ -91,6 +91,16 @@ pub(crate) fn shorten_middle(text: &str, max: usize) -> String {
     if count <= max || max < 5 {
         return text.to_string();
     }
+    if max < 32 {
+        // Too short for both ends: the end (the file name) says the most.
+        let chars: Vec<char> = text.chars().collect();
+        let tail: String = chars[count - (max - 1)..].iter().collect();
+        let tail = match tail.find('/') {
+            Some(pos) if pos < tail.len() / 2 => tail[pos..].to_string(),
+            _ => tail,
+        };
+        return format!("…{tail}");
+    }
     let keep_tail = (max - 1) * 2 / 3;
     let keep_head = max - 1 - keep_tail;
     let chars: Vec<char> = text.chars().collect();
@@ -158,5 +168,8 @@ mod tests {
             "{s}"
         );
         assert_eq!(shorten_middle("short", 40), "short");
+        let narrow = shorten_middle("site-packages/litellm-1.82.8.dist-info", 25);
+        assert_eq!(narrow, "…litellm-1.82.8.dist-info");
+        assert!(narrow.chars().count() <= 25);
     }
 }

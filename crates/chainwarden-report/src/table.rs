@@ -52,8 +52,10 @@ pub fn write(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write) 
                 Some((_, rel)) => rel,
                 None => e.path.to_string_lossy().into_owned(),
             };
-            let path = shorten_middle(&clean(&path), width / 2);
-            writeln!(out, "  {path}: {}", clean(&e.message))?;
+            let message = clean(&e.message);
+            let room = width.saturating_sub(message.chars().count() + 4).max(24);
+            let path = shorten_middle(&clean(&path), room);
+            writeln!(out, "  {path}: {message}")?;
         }
     }
     if !report.notes.is_empty() {
@@ -259,7 +261,7 @@ fn write_components(
                 pad(&truncate(name, name_w), name_w),
                 pad(&truncate(version, version_w), version_w),
                 kind,
-                shorten_middle(&component_notes(c), notes_w)
+                truncate(&component_notes(c), notes_w)
             );
             writeln!(out, "{}", line.trim_end())?;
         }

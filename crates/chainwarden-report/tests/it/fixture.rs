@@ -234,3 +234,26 @@ impl Owned {
         r
     }
 }
+
+/// Moves every path under `from` to `to`, so output that depends on path
+/// lengths (the table shortens long paths) is the same on every machine.
+pub(crate) fn relocate(owned: &mut Owned, to: &Path) {
+    let from = fixture_root();
+    let moved = |p: &mut PathBuf| {
+        if let Ok(rest) = p.strip_prefix(&from) {
+            *p = to.join(rest);
+        }
+    };
+    let inv = &mut owned.inventory;
+    inv.roots.iter_mut().for_each(moved);
+    inv.sources.iter_mut().for_each(|s| moved(&mut s.path));
+    for c in &mut inv.components {
+        c.locations.iter_mut().for_each(|l| moved(&mut l.path));
+    }
+    inv.errors.iter_mut().for_each(|e| moved(&mut e.path));
+    for f in &mut owned.findings {
+        if let Some(l) = f.location.as_mut() {
+            moved(&mut l.path);
+        }
+    }
+}

@@ -124,3 +124,44 @@ fn hostile_names_cannot_drive_the_terminal() {
     assert!(t.contains("openai\\u{1b}[2J"), "{t}");
     assert!(t.contains("payload\\u{d}OK"), "{t}");
 }
+
+/// The whole table, compared with `tests/golden/`. Set
+/// `CHAINWARDEN_UPDATE_GOLDEN=1` to rewrite the expected files after an
+/// intended change, and review the diff.
+#[test]
+fn golden_tables() {
+    let mut owned = fixture::owned();
+    fixture::relocate(
+        &mut owned,
+        std::path::Path::new("/home/dev/projects/assistant/.venv-with-a-long-name"),
+    );
+    let mut report = owned.report();
+    report.target = "/home/dev/projects/assistant".into();
+    for width in [100, 72] {
+        let actual = render_to_string(
+            Format::Table,
+            &report,
+            &RenderOptions {
+                color: false,
+                width,
+            },
+        )
+        .expect("render")
+        .replace(chainwarden_core::TOOL_VERSION, "<VERSION>");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/golden/table-{width}.txt"));
+        if std::env::var_os("CHAINWARDEN_UPDATE_GOLDEN").is_some() {
+            std::fs::write(&path, &actual).expect("write golden");
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (run with CHAINWARDEN_UPDATE_GOLDEN=1)",
+                path.display()
+            )
+        });
+        assert_eq!(
+            actual, expected,
+            "table at {width} columns changed:\n{actual}"
+        );
+    }
+}
