@@ -26,7 +26,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     write_ordered(report, out)
 }
 
-/// The JSON report as a value (keys sorted; [`write`] keeps document order).
+/// The JSON report as a value (keys sorted; [`write()`] keeps document order).
 pub fn to_value(report: &Report<'_>) -> io::Result<Value> {
     serde_json::to_value(document(report)?).map_err(io::Error::other)
 }
