@@ -34,11 +34,22 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
 pub fn to_value(report: &Report<'_>) -> io::Result<Value> {
     let inv = report.inventory;
     let created = report.created_utc()?;
+    // Advisory ids per component, in finding order, each once.
+    let mut advisories: Vec<Vec<&str>> = vec![Vec::new(); inv.components.len()];
+    for f in report.findings {
+        if let Some(a) = advisory(f)
+            && let Some(id) = finding_component(inv, f)
+            && let Some(list) = advisories.get_mut(id.0)
+            && !list.contains(&a.id.as_str())
+        {
+            list.push(&a.id);
+        }
+    }
     let mut packages: Vec<Value> = inv
         .components
         .iter()
         .enumerate()
-        .map(|(i, c)| package(report, ComponentId(i), c))
+        .map(|(i, c)| package(report, &advisories, ComponentId(i), c))
         .collect();
     // SPDX requires the document to describe something: every component
     // when none is a root (a dependency cycle), the target when none exist.
@@ -140,22 +151,14 @@ fn relationship(from: &str, kind: &str, to: &str) -> Value {
     json!({"spdxElementId": from, "relationshipType": kind, "relatedSpdxElement": to})
 }
 
-fn package(report: &Report<'_>, id: ComponentId, c: &Component) -> Value {
+fn package(report: &Report<'_>, advisories: &[Vec<&str>], id: ComponentId, c: &Component) -> Value {
     let mut refs = vec![json!({
         "referenceCategory": "PACKAGE-MANAGER",
         "referenceType": "purl",
         "referenceLocator": c.package.purl(),
     })];
-    let mut advisories: Vec<String> = Vec::new();
-    for f in report.findings {
-        if let Some(a) = advisory(f)
-            && finding_component(report.inventory, f) == Some(id)
-            && !advisories.contains(&a.id)
-        {
-            advisories.push(a.id.clone());
-        }
-    }
-    for a in &advisories {
+    let advisories: &[&str] = advisories.get(id.0).map(Vec::as_slice).unwrap_or(&[]);
+    for a in advisories {
         refs.push(json!({
             "referenceCategory": "SECURITY",
             "referenceType": "advisory",
