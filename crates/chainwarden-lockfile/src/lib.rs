@@ -1,0 +1,75 @@
+//! Collectors for resolved lockfiles: one module per format.
+//!
+//! Each module reads one format as text (nothing is run or imported) and
+//! returns a [`Collected`] source: one component per locked package, with
+//! its `[[package]]` line, hashes, direct flag and dependency edges (local
+//! indices, rebased by [`chainwarden_core::Inventory::push`]).
+//!
+//! Properties set on components (all optional):
+//! - `source_kind`: `registry`, `git`, `path`, `directory`, `editable`,
+//!   `virtual`, `url`, `legacy`, `file`, `sparse` (as the format names it);
+//!   `source`: the registry URL, repository URL or path.
+//! - `upload_time` (latest file upload, RFC 3339) and `upload_time_first`.
+//! - `marker`, `groups`, `extras`, `workspace_member`, `editable`.
+
+use chainwarden_core::inventory::Collected;
+use chainwarden_core::discover::FileKind;
+use chainwarden_core::fsutil;
+use chainwarden_core::inventory::InputError;
+use std::path::Path;
+
+pub mod cargo_lock;
+mod common;
+pub mod pdm_lock;
+pub mod pipfile_lock;
+pub mod poetry_lock;
+pub mod pylock;
+pub mod uv_lock;
+
+/// Largest lockfile read (the core's bound for metadata-like text files).
+pub const MAX_LOCKFILE_BYTES: u64 = fsutil::MAX_TEXT_FILE;
+
+/// The lockfile kinds this crate reads.
+pub const KINDS: [FileKind; 6] = [
+    FileKind::UvLock,
+    FileKind::PoetryLock,
+    FileKind::PipfileLock,
+    FileKind::PdmLock,
+    FileKind::PyLock,
+    FileKind::CargoLock,
+];
+
+/// Whether [`collect`] reads this kind of file.
+pub fn supports(kind: FileKind) -> bool {
+    KINDS.contains(&kind)
+}
+
+/// Reads one lockfile (bounded to [`MAX_LOCKFILE_BYTES`]) and collects its
+/// packages. A kind this crate does not read is an error naming the file.
+pub fn collect(kind: FileKind, path: &Path) -> Result<Collected, InputError> {
+    if !supports(kind) {
+        return Err(InputError::new(
+            path,
+            format!("{kind:?} is not a lockfile format chainwarden-lockfile reads"),
+        ));
+    }
+    let text = fsutil::read_text(path, MAX_LOCKFILE_BYTES)
+        .map_err(|e| InputError::new(e.path(), e.to_string()))?;
+    parse(kind, path, &text)
+}
+
+/// Parses lockfile text already read; `path` is only used to name locations.
+pub fn parse(kind: FileKind, path: &Path, text: &str) -> Result<Collected, InputError> {
+    match kind {
+        FileKind::UvLock => uv_lock::parse(path, text),
+        FileKind::PoetryLock => poetry_lock::parse(path, text),
+        FileKind::PipfileLock => pipfile_lock::parse(path, text),
+        FileKind::PdmLock => pdm_lock::parse(path, text),
+        FileKind::PyLock => pylock::parse(path, text),
+        FileKind::CargoLock => cargo_lock::parse(path, text),
+        other => Err(InputError::new(
+            path,
+            format!("{other:?} is not a lockfile format chainwarden-lockfile reads"),
+        )),
+    }
+}
