@@ -67,11 +67,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     let mut components = Vec::new();
     for (section, entries) in [("default", &lock.default), ("develop", &lock.develop)] {
         for (name, e) in entries {
-            let version = e
-                .version
-                .as_deref()
-                .map(|v| v.trim().trim_start_matches("===").trim_start_matches("=="))
-                .unwrap_or("");
+            // Pinned entries read `==x.y`; pipenv writes `*` (or nothing) for
+            // an entry it did not pin, e.g. one whose markers exclude the
+            // locking platform: that version is unknown.
+            let spec = e.version.as_deref().unwrap_or("").trim();
+            let version = spec
+                .strip_prefix("===")
+                .or_else(|| spec.strip_prefix("=="))
+                .unwrap_or("")
+                .trim();
             let mut loc = match lines.get(&(section.to_string(), name.clone())) {
                 Some(&line) => Location::line(path, line),
                 None => Location::file(path),
@@ -82,6 +86,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
                 push_hash(&mut c.hashes, h);
             }
             set_prop(&mut c.properties, "groups", section);
+            if version.is_empty() {
+                set_prop(&mut c.properties, "version_spec", spec);
+            }
             if let Some(m) = &e.markers {
                 set_prop(&mut c.properties, "marker", m.clone());
             }
@@ -173,6 +180,7 @@ mod tests {
             "git": "https://github.com/me/my-lib.git",
             "ref": "0123456789abcdef0123456789abcdef01234567"
         },
+        "colorama": {"markers": "sys_platform == 'win32'", "version": "*"},
         "requests": {
             "extras": ["socks"],
             "hashes": [
@@ -208,16 +216,18 @@ mod tests {
         assert_eq!(
             got,
             [
+                ("colorama", "", Some(14), "default"),
                 ("my-lib", "", Some(9), "default"),
-                ("requests", "2.32.3", Some(14), "default"),
-                ("we\"ird", "1.0", Some(24), "default"),
-                ("requests", "2.32.3", Some(27), "develop"),
+                ("requests", "2.32.3", Some(15), "default"),
+                ("we\"ird", "1.0", Some(25), "default"),
+                ("requests", "2.32.3", Some(28), "develop"),
             ]
         );
-        assert_eq!(c.components[0].properties["source_kind"], "git");
-        assert_eq!(c.components[0].properties["editable"], "true");
-        assert_eq!(c.components[1].hashes.len(), 2);
-        assert_eq!(c.components[1].properties["extras"], "socks");
+        assert_eq!(c.components[0].properties["version_spec"], "*");
+        assert_eq!(c.components[1].properties["source_kind"], "git");
+        assert_eq!(c.components[1].properties["editable"], "true");
+        assert_eq!(c.components[2].hashes.len(), 2);
+        assert_eq!(c.components[2].properties["extras"], "socks");
         assert_eq!(c.source.properties["lockfile_version"], "6");
         assert_eq!(c.source.properties["content_hash"], "sha256:ab");
         assert!(c.components.iter().all(|c| c.direct.is_none()));
