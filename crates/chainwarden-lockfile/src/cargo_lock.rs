@@ -11,9 +11,11 @@
 //! path dependencies, which a lockfile cannot tell apart); their
 //! dependencies are the direct ones.
 
-use crate::common::{LineIndex, add_edge, hash_from_parts, mark_direct, parse_toml, set_prop, toml_scalar};
-use chainwarden_core::inventory::InputError;
+use crate::common::{
+    LineIndex, add_edge, hash_from_parts, mark_direct, parse_toml, set_prop, toml_scalar,
+};
 use chainwarden_core::inventory::Collected;
+use chainwarden_core::inventory::InputError;
 use chainwarden_core::{Component, Ecosystem, Location, Package, Source, SourceKind};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -133,7 +135,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
 
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, s) in lock.package.iter().enumerate() {
-        by_name.entry(s.get_ref().name.as_str()).or_default().push(i);
+        by_name
+            .entry(s.get_ref().name.as_str())
+            .or_default()
+            .push(i);
     }
     for (from, spanned) in lock.package.iter().enumerate() {
         for dep in &spanned.get_ref().dependencies {
@@ -177,7 +182,8 @@ fn is_v1_shaped(lock: &CargoLock) -> bool {
         .iter()
         .flat_map(|p| p.get_ref().dependencies.iter())
         .peekable();
-    deps.peek().is_some() && deps.all(|d| parse_dep(d).is_some_and(|r| r.version.is_some()))
+    deps.peek().is_some()
+        && deps.all(|d| parse_dep(d).is_some_and(|r| r.version.is_some()))
         && lock.package.iter().all(|p| p.get_ref().checksum.is_none())
 }
 
@@ -237,7 +243,10 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         let c = parse(Path::new("Cargo.lock"), V1).unwrap();
         assert_eq!(c.source.properties["lockfile_version"], "1");
         assert_eq!(c.components.len(), 3);
-        assert_eq!(c.components[0].dependencies, vec![ComponentId(1), ComponentId(2)]);
+        assert_eq!(
+            c.components[0].dependencies,
+            vec![ComponentId(1), ComponentId(2)]
+        );
         assert_eq!(
             c.components[1].hashes[0].value,
             "6a6b1679d49b24bbfe0c803429aa1874472f50d9b363131f0e89fc356b544d03"
@@ -246,7 +255,10 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         assert_eq!(c.components[0].direct, None);
         assert_eq!(c.components[1].direct, Some(true));
         assert_eq!(
-            c.components.iter().map(|c| c.locations[0].line).collect::<Vec<_>>(),
+            c.components
+                .iter()
+                .map(|c| c.locations[0].line)
+                .collect::<Vec<_>>(),
             [Some(1), Some(9), Some(14)]
         );
     }
@@ -305,7 +317,11 @@ checksum = "34af8d1a0e25924bc5b7c43c4d4e4b61e2ac8b38fc11e5ba8b4ebc2bc8e2e82a"
         // Both source-less packages are members; helper is also a dependency.
         assert_eq!(c.components[1].properties["workspace_member"], "true");
         assert_eq!(c.components[1].direct, Some(true));
-        assert_eq!(c.components[2].direct, Some(true), "dependency of member helper");
+        assert_eq!(
+            c.components[2].direct,
+            Some(true),
+            "dependency of member helper"
+        );
         assert_eq!(c.components[2].properties["source_kind"], "sparse");
         assert_eq!(c.components[4].properties["source_kind"], "git");
         assert!(c.components[4].hashes.is_empty());

@@ -66,7 +66,9 @@ pub(crate) fn hash_from_parts(algo: &str, value: &str) -> Option<Hash> {
     let value = value.trim();
     if algorithm.is_empty()
         || value.is_empty()
-        || !algorithm.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        || !algorithm
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         return None;
     }
@@ -193,7 +195,10 @@ pub(crate) struct Requirement {
 pub(crate) fn parse_requirement(s: &str) -> Option<Requirement> {
     let s = s.trim();
     let (body, marker) = match s.split_once(';') {
-        Some((b, m)) => (b.trim(), Some(m.trim().to_string()).filter(|m| !m.is_empty())),
+        Some((b, m)) => (
+            b.trim(),
+            Some(m.trim().to_string()).filter(|m| !m.is_empty()),
+        ),
         None => (s, None),
     };
     let name_end = body
@@ -255,7 +260,11 @@ pub(crate) fn pep440_matches(specifier: &str, version: &str) -> bool {
 /// Resolves a Python dependency by name and specifier: the only package of
 /// that name, else those whose version satisfies the specifier, else all of
 /// them (a lockfile lists nothing it does not need).
-pub(crate) fn resolve_python(index: &NameIndex, components: &[Component], req: &Requirement) -> Vec<usize> {
+pub(crate) fn resolve_python(
+    index: &NameIndex,
+    components: &[Component],
+    req: &Requirement,
+) -> Vec<usize> {
     let cands = index.candidates(&req.name);
     if cands.len() <= 1 {
         return cands.to_vec();
@@ -269,7 +278,11 @@ pub(crate) fn resolve_python(index: &NameIndex, components: &[Component], req: &
                 .is_some_and(|c| pep440_matches(&req.specifier, &c.package.version))
         })
         .collect();
-    if matching.is_empty() { cands.to_vec() } else { matching }
+    if matching.is_empty() {
+        cands.to_vec()
+    } else {
+        matching
+    }
 }
 
 /// Inserts `key = value` when `value` is non-empty.
@@ -289,7 +302,9 @@ pub(crate) fn note_upload_time(props: &mut BTreeMap<String, String>, time: &str)
     if time.is_empty() {
         return;
     }
-    let latest = props.entry("upload_time".to_string()).or_insert_with(|| time.to_string());
+    let latest = props
+        .entry("upload_time".to_string())
+        .or_insert_with(|| time.to_string());
     if rfc3339_key(time) > rfc3339_key(latest) {
         *latest = time.to_string();
     }
@@ -352,7 +367,8 @@ mod tests {
         let h = hash_from_prefixed(&format!("SHA256:{}", hex.to_uppercase())).unwrap();
         assert_eq!((h.algorithm.as_str(), h.value.as_str()), ("sha256", hex));
         // sha256 of the empty string, base64 and hex.
-        let b64 = hash_from_parts("sha256", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=").unwrap();
+        let b64 =
+            hash_from_parts("sha256", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=").unwrap();
         assert_eq!(
             b64.value,
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -12,9 +12,9 @@
 //! - `upload_time` (latest file upload, RFC 3339) and `upload_time_first`.
 //! - `marker`, `groups`, `extras`, `workspace_member`, `editable`.
 
-use chainwarden_core::inventory::Collected;
 use chainwarden_core::discover::FileKind;
 use chainwarden_core::fsutil;
+use chainwarden_core::inventory::Collected;
 use chainwarden_core::inventory::InputError;
 use std::path::Path;
 

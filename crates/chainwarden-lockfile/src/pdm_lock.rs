@@ -13,9 +13,9 @@ use crate::common::{
     LineIndex, NameIndex, add_edge, hash_from_prefixed, parse_requirement, parse_toml, push_hash,
     resolve_python, set_prop,
 };
+use chainwarden_core::inventory::Collected;
 use chainwarden_core::inventory::InputError;
 use chainwarden_core::package::pep503;
-use chainwarden_core::inventory::Collected;
 use chainwarden_core::{Component, Ecosystem, Location, Package, Source, SourceKind};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -74,10 +74,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     if let Some(h) = &lock.metadata.content_hash {
         set_prop(&mut source.properties, "content_hash", h.clone());
     }
-    set_prop(&mut source.properties, "groups", lock.metadata.groups.join(","));
+    set_prop(
+        &mut source.properties,
+        "groups",
+        lock.metadata.groups.join(","),
+    );
 
-    // Entry index → component index (extras entries share their base's).
-    let mut owner: Vec<usize> = Vec::with_capacity(lock.package.len());
     let mut components: Vec<Component> = Vec::new();
     let mut base_of: HashMap<(String, String), usize> = HashMap::new();
     // Base entries first, so an extras entry finds its base wherever it sits.
@@ -92,7 +94,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
                 .enumerate()
                 .filter(|(_, s)| !s.get_ref().extras.is_empty()),
         );
-    let mut slots = vec![usize::MAX; lock.package.len()];
+    // Entry index → component index (extras entries share their base's).
+    let mut owner = vec![usize::MAX; lock.package.len()];
     for (i, spanned) in order {
         let p = spanned.get_ref();
         let version = p.version.clone().unwrap_or_default();
@@ -102,15 +105,23 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
         if !p.extras.is_empty()
             && let Some(&base) = base_of.get(&key)
         {
-            if let (Some(c), Some(slot)) = (components.get_mut(base), slots.get_mut(i)) {
+            if let (Some(c), Some(slot)) = (components.get_mut(base), owner.get_mut(i)) {
                 loc.detail = Some(format!("[[package]] extras = [{}]", p.extras.join(", ")));
                 c.locations.push(loc);
                 *slot = base;
             }
             continue;
         }
-        let mut c = Component::new(Package::new(Ecosystem::PyPI, &p.name, &version), &p.name, loc);
-        for h in p.files.iter().filter_map(|f| f.hash.as_deref().and_then(hash_from_prefixed)) {
+        let mut c = Component::new(
+            Package::new(Ecosystem::PyPI, &p.name, &version),
+            &p.name,
+            loc,
+        );
+        for h in p
+            .files
+            .iter()
+            .filter_map(|f| f.hash.as_deref().and_then(hash_from_prefixed))
+        {
             push_hash(&mut c.hashes, h);
         }
         set_prop(&mut c.properties, "groups", p.groups.join(","));
@@ -136,12 +147,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
             set_prop(&mut c.properties, "editable", "true");
         }
         base_of.entry(key).or_insert(components.len());
-        if let Some(slot) = slots.get_mut(i) {
+        if let Some(slot) = owner.get_mut(i) {
             *slot = components.len();
         }
         components.push(c);
     }
-    owner.extend(slots);
 
     let index = NameIndex::new(&components);
     for (i, spanned) in lock.package.iter().enumerate() {
@@ -209,7 +219,13 @@ editable = true
         let names: Vec<_> = c.components.iter().map(|c| c.package.to_string()).collect();
         assert_eq!(
             names,
-            ["requests 2.32.3", "pysocks 1.7.1", "urllib3 1.26.20", "urllib3 2.2.3", "mylib 0.1.0"]
+            [
+                "requests 2.32.3",
+                "pysocks 1.7.1",
+                "urllib3 1.26.20",
+                "urllib3 2.2.3",
+                "mylib 0.1.0"
+            ]
         );
         let req = &c.components[0];
         assert_eq!(req.locations.len(), 2);

@@ -8,8 +8,8 @@
 //! both sections yields one component per section.
 
 use crate::common::{LineIndex, hash_from_prefixed, push_hash, set_prop};
-use chainwarden_core::inventory::InputError;
 use chainwarden_core::inventory::Collected;
+use chainwarden_core::inventory::InputError;
 use chainwarden_core::{Component, Ecosystem, Location, Package, Source, SourceKind};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -53,6 +53,13 @@ struct Entry {
 
 /// Parses `Pipfile.lock` text.
 pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
+    // serde would also accept a JSON array for the top-level struct.
+    if !text.trim_start().starts_with('{') {
+        return Err(InputError::new(
+            path,
+            "not a valid Pipfile.lock: the document is not a JSON object",
+        ));
+    }
     let lock: PipfileLock = serde_json::from_str(text)
         .map_err(|e| InputError::new(path, format!("not a valid Pipfile.lock: {e}")))?;
     let lines = key_lines(text);
@@ -60,8 +67,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     if let Some(v) = &lock.meta.pipfile_spec {
         set_prop(&mut source.properties, "lockfile_version", v.to_string());
     }
-    if let Some(h) = lock.meta.hash.get("sha256").and_then(serde_json::Value::as_str) {
-        set_prop(&mut source.properties, "content_hash", format!("sha256:{h}"));
+    if let Some(h) = lock
+        .meta
+        .hash
+        .get("sha256")
+        .and_then(serde_json::Value::as_str)
+    {
+        set_prop(
+            &mut source.properties,
+            "content_hash",
+            format!("sha256:{h}"),
+        );
     }
 
     let mut components = Vec::new();
@@ -152,7 +168,8 @@ fn key_lines(text: &str) -> HashMap<(String, String), u32> {
                     if depth == 1 {
                         section = key;
                     } else {
-                        out.entry((section.clone(), key)).or_insert(index.line(start));
+                        out.entry((section.clone(), key))
+                            .or_insert(index.line(start));
                     }
                 }
             }
@@ -238,7 +255,11 @@ mod tests {
         let e = parse(Path::new("/x/Pipfile.lock"), "{\"default\": {\"a\": ").unwrap_err();
         assert_eq!(e.path, Path::new("/x/Pipfile.lock"));
         assert!(e.message.contains("line 1"), "{}", e.message);
-        let e = parse(Path::new("Pipfile.lock"), "{\"default\": {\"a\": {\"version\": 3}}}").unwrap_err();
+        let e = parse(
+            Path::new("Pipfile.lock"),
+            "{\"default\": {\"a\": {\"version\": 3}}}",
+        )
+        .unwrap_err();
         assert!(e.message.contains("invalid type"), "{}", e.message);
     }
 }

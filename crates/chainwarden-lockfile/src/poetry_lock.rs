@@ -15,9 +15,9 @@ use crate::common::{
     LineIndex, NameIndex, Requirement, add_edge, hash_from_prefixed, parse_toml, push_hash,
     resolve_python, set_prop,
 };
+use chainwarden_core::inventory::Collected;
 use chainwarden_core::inventory::InputError;
 use chainwarden_core::package::pep503;
-use chainwarden_core::inventory::Collected;
 use chainwarden_core::{Component, Ecosystem, Location, Package, Source, SourceKind};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -95,7 +95,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
         &mut source.properties,
         "lockfile_version",
         // Lock files written before 1.1 have no lock-version.
-        meta.lock_version.clone().unwrap_or_else(|| "1.0".to_string()),
+        meta.lock_version
+            .clone()
+            .unwrap_or_else(|| "1.0".to_string()),
     );
     if let Some(h) = &meta.content_hash {
         set_prop(&mut source.properties, "content_hash", h.clone());
@@ -115,7 +117,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
         let p = spanned.get_ref();
         let mut loc = Location::line(path, lines.line(spanned.span().start));
         loc.detail = Some("[[package]]".to_string());
-        let mut c = Component::new(Package::new(Ecosystem::PyPI, &p.name, &p.version), &p.name, loc);
+        let mut c = Component::new(
+            Package::new(Ecosystem::PyPI, &p.name, &p.version),
+            &p.name,
+            loc,
+        );
         // 1.x lists files by name only: when several versions share the
         // name, each keeps the files whose names carry its version.
         let shared = versions_of.get(&c.package.name).copied().unwrap_or(0) > 1;
@@ -124,7 +130,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
             .map(|v| v.as_slice())
             .unwrap_or(&[])
             .iter()
-            .filter(|f| !shared || f.file.as_deref().is_some_and(|n| file_is_version(n, &p.version)));
+            .filter(|f| {
+                !shared
+                    || f.file
+                        .as_deref()
+                        .is_some_and(|n| file_is_version(n, &p.version))
+            });
         for f in p.files.iter().chain(legacy) {
             if let Some(h) = f.hash.as_deref().and_then(hash_from_prefixed) {
                 push_hash(&mut c.hashes, h);
@@ -149,7 +160,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
             Some(s) => {
                 let kind = s.kind.clone().unwrap_or_default();
                 set_prop(&mut c.properties, "source_kind", kind);
-                set_prop(&mut c.properties, "source", s.url.clone().unwrap_or_default());
+                set_prop(
+                    &mut c.properties,
+                    "source",
+                    s.url.clone().unwrap_or_default(),
+                );
                 if let Some(r) = &s.reference {
                     set_prop(&mut c.properties, "reference", r.clone());
                 }
@@ -284,7 +299,10 @@ numpy = [
             "0123456789abcdef0123456789abcdef01234567"
         );
         assert_eq!(
-            c.components.iter().map(|c| c.locations[0].line).collect::<Vec<_>>(),
+            c.components
+                .iter()
+                .map(|c| c.locations[0].line)
+                .collect::<Vec<_>>(),
             [Some(1), Some(9), Some(17), Some(32)]
         );
         assert!(c.components.iter().all(|c| c.direct.is_none()));

@@ -12,9 +12,9 @@ use crate::common::{
     LineIndex, NameIndex, add_edge, hash_from_parts, note_upload_time, parse_toml, push_hash,
     set_prop, toml_time,
 };
+use chainwarden_core::inventory::Collected;
 use chainwarden_core::inventory::InputError;
 use chainwarden_core::package::pep503;
-use chainwarden_core::inventory::Collected;
 use chainwarden_core::{Component, Ecosystem, Location, Package, Source, SourceKind};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -96,12 +96,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
         let version = p.version.clone().unwrap_or_default();
         let mut loc = Location::line(path, lines.line(spanned.span().start));
         loc.detail = Some("[[packages]]".to_string());
-        let mut c = Component::new(Package::new(Ecosystem::PyPI, &p.name, &version), &p.name, loc);
+        let mut c = Component::new(
+            Package::new(Ecosystem::PyPI, &p.name, &version),
+            &p.name,
+            loc,
+        );
         if let Some(m) = &p.marker {
             set_prop(&mut c.properties, "marker", m.clone());
         }
         if let Some(v) = &p.vcs {
-            set_prop(&mut c.properties, "source_kind", v.kind.clone().unwrap_or("vcs".into()));
+            set_prop(
+                &mut c.properties,
+                "source_kind",
+                v.kind.clone().unwrap_or("vcs".into()),
+            );
             set_prop(
                 &mut c.properties,
                 "source",
@@ -112,7 +120,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
             }
         } else if let Some(d) = &p.directory {
             set_prop(&mut c.properties, "source_kind", "directory");
-            set_prop(&mut c.properties, "source", d.path.clone().unwrap_or_default());
+            set_prop(
+                &mut c.properties,
+                "source",
+                d.path.clone().unwrap_or_default(),
+            );
             if d.editable {
                 set_prop(&mut c.properties, "editable", "true");
             }
@@ -125,7 +137,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
             );
         } else {
             set_prop(&mut c.properties, "source_kind", "registry");
-            set_prop(&mut c.properties, "source", p.index.clone().unwrap_or_default());
+            set_prop(
+                &mut c.properties,
+                "source",
+                p.index.clone().unwrap_or_default(),
+            );
         }
         for f in p.archive.iter().chain(&p.sdist).chain(&p.wheels) {
             for (algo, value) in &f.hashes {
@@ -152,9 +168,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
                 .iter()
                 .copied()
                 .filter(|&i| {
-                    version.is_none_or(|v| {
-                        components.get(i).is_some_and(|c| c.package.version == v)
-                    })
+                    version
+                        .is_none_or(|v| components.get(i).is_some_and(|c| c.package.version == v))
                 })
                 .collect();
             for to in targets {
@@ -210,14 +225,26 @@ dependencies = [{name = "cattrs", version = "24.1.2"}, {name = "numpy"}]
         let lines: Vec<_> = c.components.iter().map(|c| c.locations[0].line).collect();
         assert_eq!(lines, [Some(6), Some(14), Some(20), Some(26)]);
         let attrs = &c.components[0];
-        assert_eq!(attrs.properties["upload_time"], "2025-01-25T11:30:10.164985+00:00");
+        assert_eq!(
+            attrs.properties["upload_time"],
+            "2025-01-25T11:30:10.164985+00:00"
+        );
         assert_eq!(attrs.hashes[0].algorithm, "sha256");
-        assert_eq!(c.components[1].properties["upload_time"], "2024-09-22T14:58:36Z");
+        assert_eq!(
+            c.components[1].properties["upload_time"],
+            "2024-09-22T14:58:36Z"
+        );
         assert_eq!(c.components[1].dependencies, vec![ComponentId(0)]);
         assert_eq!(c.components[2].properties["source_kind"], "git");
-        assert_eq!(c.components[2].properties["marker"], "sys_platform == 'win32'");
+        assert_eq!(
+            c.components[2].properties["marker"],
+            "sys_platform == 'win32'"
+        );
         assert_eq!(c.components[3].package.version, "");
         assert_eq!(c.components[3].properties["editable"], "true");
-        assert_eq!(c.components[3].dependencies, vec![ComponentId(1), ComponentId(2)]);
+        assert_eq!(
+            c.components[3].dependencies,
+            vec![ComponentId(1), ComponentId(2)]
+        );
     }
 }

@@ -8,12 +8,12 @@
 //! dependencies and dependency groups are the direct ones.
 
 use crate::common::{
-    LineIndex, NameIndex, add_edge, hash_from_prefixed, mark_direct, note_upload_time,
-    parse_toml, push_hash, set_prop, toml_scalar, toml_time,
+    LineIndex, NameIndex, add_edge, hash_from_prefixed, mark_direct, note_upload_time, parse_toml,
+    push_hash, set_prop, toml_scalar, toml_time,
 };
+use chainwarden_core::inventory::Collected;
 use chainwarden_core::inventory::InputError;
 use chainwarden_core::package::pep503;
-use chainwarden_core::inventory::Collected;
 use chainwarden_core::{Component, Ecosystem, Location, Package, Source, SourceKind};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -108,7 +108,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
         let version = p.version.clone().unwrap_or_default();
         let mut loc = Location::line(path, lines.line(spanned.span().start));
         loc.detail = Some("[[package]]".to_string());
-        let mut c = Component::new(Package::new(Ecosystem::PyPI, &p.name, &version), &p.name, loc);
+        let mut c = Component::new(
+            Package::new(Ecosystem::PyPI, &p.name, &version),
+            &p.name,
+            loc,
+        );
         if let Some((kind, value)) = p.source.as_ref().and_then(source_kind) {
             set_prop(&mut c.properties, "source_kind", kind);
             set_prop(&mut c.properties, "source", value);
@@ -187,7 +191,10 @@ fn resolve(index: &NameIndex, lock: &UvLock, r: &DepRef) -> Vec<usize> {
                 .version
                 .as_ref()
                 .is_none_or(|v| p.version.as_deref() == Some(v.as_str()));
-            let source_ok = r.source.as_ref().is_none_or(|s| p.source.as_ref() == Some(s));
+            let source_ok = r
+                .source
+                .as_ref()
+                .is_none_or(|s| p.source.as_ref() == Some(s));
             version_ok && source_ok
         })
         .collect()
@@ -261,7 +268,10 @@ source = { registry = "https://mirror.example/simple" }
             ]
         );
         let lines: Vec<_> = c.components.iter().map(|c| c.locations[0].line).collect();
-        assert_eq!(lines, [Some(9), Some(15), Some(21), Some(27), Some(34), Some(39)]);
+        assert_eq!(
+            lines,
+            [Some(9), Some(15), Some(21), Some(27), Some(34), Some(39)]
+        );
         // Both members are roots; lib-a is also a dependency of app.
         assert_eq!(c.components[0].properties["workspace_member"], "true");
         assert_eq!(c.components[1].properties["workspace_member"], "true");
@@ -269,8 +279,14 @@ source = { registry = "https://mirror.example/simple" }
         assert_eq!(c.components[1].direct, Some(true));
         assert_eq!(c.components[2].direct, Some(true));
         // The reference with version and source picks exactly one `idna`.
-        assert_eq!(c.components[1].dependencies, vec![chainwarden_core::ComponentId(3)]);
-        assert_eq!(c.components[2].dependencies, vec![chainwarden_core::ComponentId(4)]);
+        assert_eq!(
+            c.components[1].dependencies,
+            vec![chainwarden_core::ComponentId(3)]
+        );
+        assert_eq!(
+            c.components[2].dependencies,
+            vec![chainwarden_core::ComponentId(4)]
+        );
         assert_eq!(c.components[3].direct, Some(true));
         assert_eq!(c.components[4].direct, Some(false));
         assert_eq!(c.components[5].direct, Some(false));
@@ -283,14 +299,21 @@ source = { registry = "https://mirror.example/simple" }
             "12f65c9b470abda6dc35cf6e9df8d8ec1b5b0b9f1d1bb0ed1aa7a3ed8db6c0ab"
         );
         assert_eq!(idna.properties["upload_time"], "2024-09-15T18:07:39.745Z");
-        assert_eq!(idna.properties["upload_time_first"], "2024-09-15T18:07:37.964Z");
+        assert_eq!(
+            idna.properties["upload_time_first"],
+            "2024-09-15T18:07:37.964Z"
+        );
         assert_eq!(c.source.properties["lockfile_version"], "1");
         assert_eq!(c.source.properties["revision"], "3");
     }
 
     #[test]
     fn errors_name_the_file_and_line() {
-        let e = parse(Path::new("/p/uv.lock"), "version = 1\n[[package]]\nname = 3\n").unwrap_err();
+        let e = parse(
+            Path::new("/p/uv.lock"),
+            "version = 1\n[[package]]\nname = 3\n",
+        )
+        .unwrap_err();
         assert_eq!(e.path, Path::new("/p/uv.lock"));
         assert!(e.message.contains("line 3"), "{}", e.message);
         let e = parse(Path::new("uv.lock"), "[[package]]\nname = \"a").unwrap_err();

@@ -21,7 +21,11 @@ fn metadata_graph(meta: &str) -> (BTreeSet<String>, Graph, BTreeSet<String>) {
     for p in v["packages"].as_array().expect("packages") {
         id_to_key.insert(
             p["id"].as_str().unwrap().to_string(),
-            format!("{} {}", p["name"].as_str().unwrap(), p["version"].as_str().unwrap()),
+            format!(
+                "{} {}",
+                p["name"].as_str().unwrap(),
+                p["version"].as_str().unwrap()
+            ),
         );
     }
     let mut nodes = BTreeSet::new();
@@ -64,7 +68,11 @@ fn assert_matches_metadata(c: &Collected, meta: &str, text: &str) {
     let ours_members: BTreeSet<String> = c
         .components
         .iter()
-        .filter(|c| c.properties.get("workspace_member").is_some_and(|v| v == "true"))
+        .filter(|c| {
+            c.properties
+                .get("workspace_member")
+                .is_some_and(|v| v == "true")
+        })
         .map(|c| c.package.to_string())
         .collect();
     assert_eq!(ours_members, members);
@@ -87,7 +95,13 @@ fn assert_matches_metadata(c: &Collected, meta: &str, text: &str) {
     let lines: Vec<(u32, String, String)> = c
         .components
         .iter()
-        .map(|c| (c.locations[0].line.unwrap(), c.display_name.clone(), c.package.version.clone()))
+        .map(|c| {
+            (
+                c.locations[0].line.unwrap(),
+                c.display_name.clone(),
+                c.package.version.clone(),
+            )
+        })
         .collect();
     assert_eq!(lines, headers);
     for comp in &c.components {
@@ -107,7 +121,11 @@ fn assert_matches_metadata(c: &Collected, meta: &str, text: &str) {
             assert_eq!(h.algorithm, "sha256");
         }
     }
-    assert!(c.components.iter().all(|c| c.package.ecosystem == Ecosystem::CratesIo));
+    assert!(
+        c.components
+            .iter()
+            .all(|c| c.package.ecosystem == Ecosystem::CratesIo)
+    );
 }
 
 #[test]
@@ -123,20 +141,36 @@ fn generated_workspace_lock_matches_cargo_metadata() {
     assert_matches_metadata(&c, &meta, &text);
 
     // Two itoa majors: each reference resolved to its own package.
-    let itoa: Vec<_> = c.components.iter().filter(|c| c.package.name == "itoa").collect();
+    let itoa: Vec<_> = c
+        .components
+        .iter()
+        .filter(|c| c.package.name == "itoa")
+        .collect();
     assert_eq!(itoa.len(), 2);
     assert!(itoa.iter().any(|c| c.package.version == "1.0.15"));
     assert!(itoa.iter().all(|c| c.direct == Some(true)));
-    let serde = c.components.iter().find(|c| c.package.name == "serde").unwrap();
+    let serde = c
+        .components
+        .iter()
+        .find(|c| c.package.name == "serde")
+        .unwrap();
     assert_eq!(serde.direct, Some(true));
     assert_eq!(serde.properties["source_kind"], "registry");
     assert_eq!(
         serde.properties["source"],
         "registry+https://github.com/rust-lang/crates.io-index"
     );
-    let syn = c.components.iter().find(|c| c.package.name == "syn").unwrap();
+    let syn = c
+        .components
+        .iter()
+        .find(|c| c.package.name == "syn")
+        .unwrap();
     assert_eq!(syn.direct, Some(false));
-    let helper = c.components.iter().find(|c| c.package.name == "helper").unwrap();
+    let helper = c
+        .components
+        .iter()
+        .find(|c| c.package.name == "helper")
+        .unwrap();
     assert_eq!(helper.direct, Some(true), "member that app depends on");
     assert_eq!(helper.properties["source_kind"], "path");
 }
@@ -149,11 +183,22 @@ fn this_repository_lock_matches_cargo_metadata() {
     let c = chainwarden_lockfile::collect(FileKind::CargoLock, &path).unwrap();
     assert_eq!(c.source.properties["lockfile_version"], "4");
     let out = Command::new(cargo())
-        .args(["metadata", "--format-version", "1", "--all-features", "--locked", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--all-features",
+            "--locked",
+            "--offline",
+        ])
         .current_dir(&root)
         .output()
         .expect("run cargo metadata");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_matches_metadata(&c, &String::from_utf8(out.stdout).unwrap(), &text);
     let core = c
         .components

@@ -59,7 +59,10 @@ fn hex_hashes(c: &Component) -> BTreeSet<String> {
 /// Lines of each `[[package]]` header by (name, version), from the text.
 fn assert_lines_match_headers(c: &Collected, text: &str, header: &str) {
     let expected = header_lines(text, header);
-    assert_eq!(expected.len(), text.matches(&format!("\n{header}\n")).count());
+    assert_eq!(
+        expected.len(),
+        text.matches(&format!("\n{header}\n")).count()
+    );
     let mut got: Vec<(u32, String, String)> = c
         .components
         .iter()
@@ -91,12 +94,18 @@ fn uv_lock_matches_uv_tree_and_export() {
     assert_eq!(c.source.kind, SourceKind::Lockfile);
     assert_eq!(c.source.format, "uv.lock");
     assert_eq!(c.source.properties["lockfile_version"], "1");
-    assert!(c.components.iter().all(|c| c.package.ecosystem == Ecosystem::PyPI));
+    assert!(
+        c.components
+            .iter()
+            .all(|c| c.package.ecosystem == Ecosystem::PyPI)
+    );
 
     // Components: what `uv export` lists, plus the virtual project itself.
     let export = requirements_pins(&fs::read_to_string(dir.join("uv-export.txt")).unwrap());
-    let mut expected: BTreeSet<(String, String)> =
-        export.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect();
+    let mut expected: BTreeSet<(String, String)> = export
+        .iter()
+        .map(|(n, v, _)| (n.clone(), v.clone()))
+        .collect();
     expected.insert(("demo-app".into(), "0.1.0".into()));
     assert_eq!(pins(&c), expected);
     assert_eq!(c.components.len(), expected.len(), "no duplicates");
@@ -136,8 +145,14 @@ fn uv_lock_matches_uv_tree_and_export() {
     assert!(hex_hashes(requests).contains(REQUESTS_SDIST_SHA256));
     assert!(hex_hashes(requests).contains(REQUESTS_WHEEL_SHA256));
     // PyPI's upload times of requests 2.32.3 (sdist last, wheel first).
-    assert_eq!(requests.properties["upload_time"], "2024-05-29T15:37:49.536Z");
-    assert_eq!(requests.properties["upload_time_first"], "2024-05-29T15:37:47.027Z");
+    assert_eq!(
+        requests.properties["upload_time"],
+        "2024-05-29T15:37:49.536Z"
+    );
+    assert_eq!(
+        requests.properties["upload_time_first"],
+        "2024-05-29T15:37:47.027Z"
+    );
     assert_eq!(
         requests.properties["source"], "https://pypi.org/simple",
         "registry source"
@@ -164,12 +179,18 @@ fn pylock_from_uv_export_matches_the_uv_resolution() {
     assert_eq!(c.source.properties["created_by"], "uv");
 
     let export = requirements_pins(&fs::read_to_string(dir.join("uv-export.txt")).unwrap());
-    let expected: BTreeSet<(String, String)> =
-        export.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect();
+    let expected: BTreeSet<(String, String)> = export
+        .iter()
+        .map(|(n, v, _)| (n.clone(), v.clone()))
+        .collect();
     assert_eq!(pins(&c), expected);
     for (name, version, hashes) in &export {
         let want: BTreeSet<String> = hashes.iter().cloned().collect();
-        assert_eq!(hex_hashes(find(&c, name, version)), want, "{name} {version}");
+        assert_eq!(
+            hex_hashes(find(&c, name, version)),
+            want,
+            "{name} {version}"
+        );
     }
     // pylock writes upload-time as a TOML datetime, to the second.
     let requests = find(&c, "requests", "2.32.3");
@@ -215,7 +236,11 @@ fn poetry_lock_matches_poetry_show() {
         names.insert(p);
         names.insert(ch);
     }
-    let ours: BTreeSet<String> = c.components.iter().map(|c| c.package.name.clone()).collect();
+    let ours: BTreeSet<String> = c
+        .components
+        .iter()
+        .map(|c| c.package.name.clone())
+        .collect();
     assert_eq!(ours, names);
 
     // Every edge poetry draws exists, and each drawn package has exactly
@@ -243,7 +268,10 @@ fn poetry_lock_matches_poetry_show() {
     assert_eq!(requests.properties["groups"], "main");
     assert_eq!(requests.properties["source_kind"], "legacy");
     assert_eq!(requests.properties["source"], "https://pypi.org/simple");
-    assert_eq!(find(&c, "iniconfig", &find_version(&c, "iniconfig")).properties["groups"], "dev");
+    assert_eq!(
+        find(&c, "iniconfig", &find_version(&c, "iniconfig")).properties["groups"],
+        "dev"
+    );
     assert!(c.components.iter().all(|c| c.direct.is_none()));
     assert_lines_match_headers(&c, &text, "[[package]]");
 }
@@ -266,8 +294,10 @@ fn pdm_lock_matches_pdm_export() {
     assert!(c.source.properties["lockfile_version"].starts_with("4."));
 
     let export = requirements_pins(&fs::read_to_string(dir.join("pdm-export.txt")).unwrap());
-    let expected: BTreeSet<(String, String)> =
-        export.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect();
+    let expected: BTreeSet<(String, String)> = export
+        .iter()
+        .map(|(n, v, _)| (n.clone(), v.clone()))
+        .collect();
     assert_eq!(pins(&c), expected);
     assert_eq!(c.components.len(), expected.len(), "extras entry folded");
 
@@ -287,10 +317,16 @@ fn pdm_lock_matches_pdm_export() {
         .iter()
         .map(|d| c.components[d.0].package.name.clone())
         .collect();
-    let want: BTreeSet<String> = ["certifi", "charset-normalizer", "idna", "urllib3", "pysocks"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let want: BTreeSet<String> = [
+        "certifi",
+        "charset-normalizer",
+        "idna",
+        "urllib3",
+        "pysocks",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     assert_eq!(deps, want);
     assert!(hex_hashes(requests).contains(REQUESTS_SDIST_SHA256));
     assert!(hex_hashes(requests).contains(REQUESTS_WHEEL_SHA256));
@@ -313,7 +349,11 @@ fn pdm_and_poetry_hashes_agree_with_uv() {
             if let Some(u) = uv.components.iter().find(|u| u.package == comp.package) {
                 let theirs = hex_hashes(comp);
                 assert!(!theirs.is_empty(), "{other}: {}", comp.package);
-                assert!(hex_hashes(u).is_subset(&theirs), "{other}: {}", comp.package);
+                assert!(
+                    hex_hashes(u).is_subset(&theirs),
+                    "{other}: {}",
+                    comp.package
+                );
                 compared += 1;
             }
         }
@@ -330,8 +370,10 @@ fn pipfile_lock_matches_pipenv_requirements() {
     assert_eq!(c.source.properties["lockfile_version"], "6");
 
     let reqs = requirements_pins(&fs::read_to_string(dir.join("pipenv-requirements.txt")).unwrap());
-    let expected: BTreeSet<(String, String)> =
-        reqs.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect();
+    let expected: BTreeSet<(String, String)> = reqs
+        .iter()
+        .map(|(n, v, _)| (n.clone(), v.clone()))
+        .collect();
     assert_eq!(pins(&c), expected);
     let by_pin: BTreeMap<(String, String), BTreeSet<String>> = reqs
         .iter()
@@ -342,14 +384,22 @@ fn pipfile_lock_matches_pipenv_requirements() {
         assert_eq!(&hex_hashes(comp), want, "{}", comp.package);
     }
     // colorama is excluded on this platform: pipenv leaves it unpinned.
-    let colorama = c.components.iter().find(|c| c.package.name == "colorama").unwrap();
+    let colorama = c
+        .components
+        .iter()
+        .find(|c| c.package.name == "colorama")
+        .unwrap();
     assert_eq!(colorama.package.version, "");
     assert_eq!(colorama.properties["version_spec"], "*");
     assert_eq!(colorama.properties["marker"], "sys_platform == 'win32'");
     let requests = find(&c, "requests", "2.32.3");
     assert_eq!(requests.properties["extras"], "socks");
     assert!(hex_hashes(requests).contains(REQUESTS_SDIST_SHA256));
-    let iniconfig = c.components.iter().find(|c| c.package.name == "iniconfig").unwrap();
+    let iniconfig = c
+        .components
+        .iter()
+        .find(|c| c.package.name == "iniconfig")
+        .unwrap();
     assert_eq!(iniconfig.properties["groups"], "develop");
 
     // Lines: the line of each `"name": {` key, found in the text.
