@@ -20,6 +20,7 @@ use std::path::Path;
 
 pub mod cargo_lock;
 mod common;
+mod manifest;
 pub mod pdm_lock;
 pub mod pipfile_lock;
 pub mod poetry_lock;
@@ -46,6 +47,11 @@ pub fn supports(kind: FileKind) -> bool {
 
 /// Reads one lockfile (bounded to [`MAX_LOCKFILE_BYTES`]) and collects its
 /// packages. A kind this crate does not read is an error naming the file.
+///
+/// For `poetry.lock`, `pdm.lock` and `Pipfile.lock`, which do not record
+/// the project's own requirements, the `pyproject.toml` / `Pipfile` beside
+/// the lockfile (a regular file, not a symlink) sets `direct`; the source
+/// property `direct_from` names it.
 pub fn collect(kind: FileKind, path: &Path) -> Result<Collected, InputError> {
     if !supports(kind) {
         return Err(InputError::new(
@@ -55,10 +61,25 @@ pub fn collect(kind: FileKind, path: &Path) -> Result<Collected, InputError> {
     }
     let text = fsutil::read_text(path, MAX_LOCKFILE_BYTES)
         .map_err(|e| InputError::new(e.path(), e.to_string()))?;
-    parse(kind, path, &text)
+    let mut collected = parse(kind, path, &text)?;
+    let manifest = match kind {
+        FileKind::PoetryLock | FileKind::PdmLock => manifest::pyproject_requirements(path),
+        FileKind::PipfileLock => manifest::pipfile_requirements(path),
+        _ => None,
+    };
+    if let Some((manifest_path, names)) = manifest
+        && manifest::apply_direct(&mut collected.components, &names)
+    {
+        collected.source.properties.insert(
+            "direct_from".to_string(),
+            manifest_path.display().to_string(),
+        );
+    }
+    Ok(collected)
 }
 
-/// Parses lockfile text already read; `path` is only used to name locations.
+/// Parses lockfile text already read; `path` is only used to name locations
+/// (no sibling manifest is read, so poetry/pdm/Pipfile `direct` stays `None`).
 pub fn parse(kind: FileKind, path: &Path, text: &str) -> Result<Collected, InputError> {
     match kind {
         FileKind::UvLock => uv_lock::parse(path, text),

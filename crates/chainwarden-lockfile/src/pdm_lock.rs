@@ -7,7 +7,8 @@
 //! release is counted once. A name locked at several versions (the
 //! `inherit_metadata` strategy with several targets) is resolved by each
 //! reference's specifier. pdm.lock does not record the project's own
-//! requirements, so `direct` stays unknown.
+//! requirements: `direct` stays unknown here, and [`crate::collect`] sets
+//! it from the `pyproject.toml` beside the lock.
 
 use crate::common::{
     LineIndex, NameIndex, add_edge, hash_from_prefixed, parse_requirement, parse_toml, push_hash,

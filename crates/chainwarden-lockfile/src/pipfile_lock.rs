@@ -4,8 +4,9 @@
 //! (`==x.y`), `hashes` (`sha256:hex`), `markers`, `extras`, `index`, and
 //! for non-index packages `git`/`ref`, `path`, `file`, `editable`. The
 //! file records neither dependency edges nor which packages the Pipfile
-//! names, so components have no edges and `direct` stays unknown. A name in
-//! both sections yields one component per section.
+//! names, so components have no edges and `direct` stays unknown here
+//! ([`crate::collect`] sets it from the `Pipfile` beside the lock). A name
+//! in both sections yields one component per section.
 
 use crate::common::{LineIndex, hash_from_prefixed, push_hash, set_prop};
 use chainwarden_core::inventory::Collected;

@@ -9,7 +9,8 @@
 //! (a multiple-constraints dependency). A name locked at several versions is
 //! resolved by the version constraint, the way Poetry's installer picks
 //! among the locked candidates. poetry.lock does not record which packages
-//! the project requires, so `direct` stays unknown.
+//! the project requires: `direct` stays unknown here, and
+//! [`crate::collect`] sets it from the `pyproject.toml` beside the lock.
 
 use crate::common::{
     LineIndex, NameIndex, Requirement, add_edge, hash_from_prefixed, parse_toml, push_hash,

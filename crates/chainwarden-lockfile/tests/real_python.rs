@@ -216,6 +216,7 @@ fn poetry_lock_matches_poetry_show() {
     let show = fs::read_to_string(dir.join("poetry-show.txt")).unwrap();
     let tree = fs::read_to_string(dir.join("poetry-tree.txt")).unwrap();
     let mut names: BTreeSet<String> = BTreeSet::new();
+    let mut top_level: BTreeSet<String> = BTreeSet::new();
     for line in show.lines() {
         let mut w = line.split_whitespace().filter(|w| *w != "(!)");
         if let (Some(n), Some(v)) = (w.next(), w.next()) {
@@ -230,6 +231,7 @@ fn poetry_lock_matches_poetry_show() {
         // Top-level entries (the project's requirements) start in column 0.
         if line.starts_with(|ch: char| ch.is_ascii_alphanumeric()) {
             names.insert(line.split_whitespace().next().unwrap().to_string());
+            top_level.insert(line.split_whitespace().next().unwrap().to_string());
         }
     }
     for (p, ch) in tree_edges(&tree, false) {
@@ -272,8 +274,36 @@ fn poetry_lock_matches_poetry_show() {
         find(&c, "iniconfig", &find_version(&c, "iniconfig")).properties["groups"],
         "dev"
     );
-    assert!(c.components.iter().all(|c| c.direct.is_none()));
+
+    // Direct: the top level of `poetry show --tree`, via the pyproject.toml.
+    assert_eq!(direct_names(&c), top_level);
+    assert!(c.components.iter().all(|c| c.direct.is_some()));
+    assert_eq!(
+        c.source.properties["direct_from"],
+        dir.join("pyproject.toml").display().to_string()
+    );
+    // Text alone cannot know.
+    let bare = chainwarden_lockfile::parse(FileKind::PoetryLock, &path, &text).unwrap();
+    assert!(bare.components.iter().all(|c| c.direct.is_none()));
     assert_lines_match_headers(&c, &text, "[[package]]");
+}
+
+fn direct_names(c: &Collected) -> BTreeSet<String> {
+    c.components
+        .iter()
+        .filter(|c| c.direct == Some(true))
+        .map(|c| c.package.name.clone())
+        .collect()
+}
+
+/// Names of the root's children in `uv tree` (same pyproject.toml).
+fn uv_direct_names() -> BTreeSet<String> {
+    let tree = fs::read_to_string(python_locks().join("uv/uv-tree.txt")).unwrap();
+    tree_edges(&tree, false)
+        .into_iter()
+        .filter(|(p, _)| p == "demo-app")
+        .map(|(_, ch)| ch)
+        .collect()
 }
 
 fn find_version(c: &Collected, name: &str) -> String {
@@ -332,6 +362,13 @@ fn pdm_lock_matches_pdm_export() {
     assert!(hex_hashes(requests).contains(REQUESTS_WHEEL_SHA256));
     assert_eq!(requests.properties["groups"], "default,socks");
     assert_eq!(find(&c, "pysocks", "1.7.1").properties["groups"], "socks");
+    // Direct: from the pyproject.toml, the same set uv puts under the root.
+    assert_eq!(direct_names(&c), uv_direct_names());
+    assert_eq!(requests.direct, Some(true));
+    assert_eq!(
+        find(&c, "urllib3", &find_version(&c, "urllib3")).direct,
+        Some(false)
+    );
     assert_lines_match_headers(&c, &text, "[[package]]");
 }
 
@@ -401,6 +438,13 @@ fn pipfile_lock_matches_pipenv_requirements() {
         .find(|c| c.package.name == "iniconfig")
         .unwrap();
     assert_eq!(iniconfig.properties["groups"], "develop");
+    // Direct: the Pipfile's packages and dev-packages (as uv sees the
+    // same requirements in pyproject.toml).
+    assert_eq!(direct_names(&c), uv_direct_names());
+    assert_eq!(
+        find(&c, "certifi", &find_version(&c, "certifi")).direct,
+        Some(false)
+    );
 
     // Lines: the line of each `"name": {` key, found in the text.
     let text = fs::read_to_string(&path).unwrap();
