@@ -6,7 +6,7 @@ mod fixtures;
 use chainwarden_core::discover::FileKind;
 use chainwarden_core::inventory::Collected;
 use chainwarden_core::{Ecosystem, SourceKind};
-use fixtures::{cargo, cargo_workspace, header_lines};
+use fixtures::{CARGO_LOCK_VERSIONS, cargo, cargo_workspace, cargo_workspace_with, header_lines};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
@@ -111,9 +111,19 @@ fn assert_matches_metadata(c: &Collected, meta: &str, text: &str) {
             .skip(line)
             .take_while(|l| !l.starts_with('['))
             .collect();
+        // v1 keeps checksums in [metadata] as "checksum NAME VERSION (SOURCE)".
+        let v1_key = format!(
+            "\"checksum {} {} (",
+            comp.display_name, comp.package.version
+        );
         let checksum = entry
             .iter()
             .find_map(|l| l.strip_prefix("checksum = \""))
+            .or_else(|| {
+                text.lines()
+                    .find(|l| l.starts_with(&v1_key))
+                    .and_then(|l| l.split(" = \"").nth(1))
+            })
             .map(|l| l.trim_end_matches('"'));
         let ours = comp.hashes.first().map(|h| h.value.as_str());
         assert_eq!(ours, checksum, "{}", comp.package);
@@ -173,6 +183,32 @@ fn generated_workspace_lock_matches_cargo_metadata() {
         .unwrap();
     assert_eq!(helper.direct, Some(true), "member that app depends on");
     assert_eq!(helper.properties["source_kind"], "path");
+}
+
+#[test]
+fn every_lockfile_version_cargo_writes_matches_cargo_metadata() {
+    for (version, rust_version) in CARGO_LOCK_VERSIONS {
+        let dir = cargo_workspace_with(rust_version);
+        let path = dir.join("Cargo.lock");
+        let text = fs::read_to_string(&path).unwrap();
+        let c = chainwarden_lockfile::collect(FileKind::CargoLock, &path).unwrap();
+        assert_eq!(
+            c.source.properties["lockfile_version"], version,
+            "{rust_version:?}"
+        );
+        let meta = fs::read_to_string(dir.join("metadata.json")).unwrap();
+        assert_matches_metadata(&c, &meta, &text);
+        // Every registry package has its checksum, wherever the version keeps it.
+        for comp in &c.components {
+            let registry = comp.properties["source_kind"] == "registry";
+            assert_eq!(
+                comp.hashes.len(),
+                usize::from(registry),
+                "v{version}: {}",
+                comp.package
+            );
+        }
+    }
 }
 
 #[test]
