@@ -5,7 +5,7 @@ mod fixtures;
 
 use chainwarden_core::discover::{FileKind, classify};
 use chainwarden_lockfile::{MAX_LOCKFILE_BYTES, collect, parse};
-use fixtures::{cargo_workspace, python_locks};
+use fixtures::{CARGO_LOCK_VERSIONS, cargo_workspace_with, python_locks, python_sources};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -15,15 +15,22 @@ fn real_files() -> &'static [(FileKind, PathBuf, String)] {
     static FILES: OnceLock<Vec<(FileKind, PathBuf, String)>> = OnceLock::new();
     FILES.get_or_init(|| {
         let py = python_locks();
-        let paths = [
+        let src = python_sources();
+        let mut paths = vec![
             py.join("uv/uv.lock"),
             py.join("uv/pylock.toml"),
             py.join("poetry/poetry.lock"),
             py.join("pdm/pdm.lock"),
             py.join("pipenv/Pipfile.lock"),
-            cargo_workspace().join("Cargo.lock"),
+            src.join("uv/uv.lock"),
+            src.join("uv/pylock.toml"),
+            src.join("poetry/poetry.lock"),
+            src.join("pdm/pdm.lock"),
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.lock"),
         ];
+        for (_, rust_version) in CARGO_LOCK_VERSIONS {
+            paths.push(cargo_workspace_with(rust_version).join("Cargo.lock"));
+        }
         paths
             .into_iter()
             .map(|p| {
@@ -66,7 +73,7 @@ fn truncated_prefixes_never_panic() {
     for (kind, path, text) in real_files() {
         let whole = parse(*kind, path, text).expect("the whole file parses");
         assert!(!whole.components.is_empty());
-        let cuts = 48usize;
+        let cuts = 32usize;
         let mut errors = 0;
         for k in 0..cuts {
             let at = floor_char_boundary(text, text.len() * k / cuts);
@@ -101,7 +108,7 @@ proptest! {
     /// A real file with a random slice replaced by random text.
     #[test]
     fn spliced_files_never_panic(
-        which in 0usize..7,
+        which in 0usize..14,
         start in 0.0f64..1.0,
         len in 0usize..400,
         garbage in "[\\[\\]{}\"'=,:.a-z0-9#\\\\ \n-]{0,40}",
