@@ -1,6 +1,7 @@
 //! Helpers shared by the format modules: line numbers, hashes, TOML errors,
 //! and a name index for resolving dependency references.
 
+use crate::time::parse_rfc3339;
 use base64::Engine as _;
 use chainwarden_core::inventory::InputError;
 use chainwarden_core::package::pep503;
@@ -293,36 +294,23 @@ pub(crate) fn set_prop(props: &mut BTreeMap<String, String>, key: &str, value: i
     }
 }
 
-/// Keeps the earliest and latest upload times seen for a component:
-/// `upload_time` is the latest (a file added to an old release is as new as
-/// its upload, which is what a cooldown policy must see), and
-/// `upload_time_first` the earliest (the release date).
+/// Keeps the earliest and latest upload times seen for a component, as
+/// RFC 3339 in UTC (`2024-05-29T15:37:49.536Z`): `upload_time` is the
+/// latest (a file added to an old release is as new as its upload, which is
+/// what a cooldown policy must see), `upload_time_first` the earliest (the
+/// release date). A value that is not a date-time is ignored.
 pub(crate) fn note_upload_time(props: &mut BTreeMap<String, String>, time: &str) {
-    let time = time.trim();
-    if time.is_empty() {
+    let Some(t) = parse_rfc3339(time) else {
         return;
+    };
+    let known =
+        |key: &str, props: &BTreeMap<String, String>| props.get(key).and_then(|v| parse_rfc3339(v));
+    if known("upload_time", props).is_none_or(|l| t > l) {
+        props.insert("upload_time".to_string(), t.to_rfc3339());
     }
-    let latest = props
-        .entry("upload_time".to_string())
-        .or_insert_with(|| time.to_string());
-    if rfc3339_key(time) > rfc3339_key(latest) {
-        *latest = time.to_string();
+    if known("upload_time_first", props).is_none_or(|f| t < f) {
+        props.insert("upload_time_first".to_string(), t.to_rfc3339());
     }
-    let first = props
-        .entry("upload_time_first".to_string())
-        .or_insert_with(|| time.to_string());
-    if rfc3339_key(time) < rfc3339_key(first) {
-        *first = time.to_string();
-    }
-}
-
-/// A sort key for RFC 3339 UTC times as lockfiles write them
-/// (`2024-05-29T15:37:49Z`, `2024-05-29T15:37:49.536Z`): the text with the
-/// zone suffix removed compares in time order.
-fn rfc3339_key(t: &str) -> String {
-    let t = t.trim_end_matches('Z').trim_end_matches("+00:00");
-    let (main, frac) = t.split_once('.').unwrap_or((t, ""));
-    format!("{main}.{frac:0<9}")
 }
 
 /// The text of a scalar TOML value (`version = 4`, `version = "4"`).
@@ -401,7 +389,10 @@ mod tests {
         note_upload_time(&mut p, "2024-05-29T15:37:49.536Z");
         note_upload_time(&mut p, "2024-05-29T15:37:47.027Z");
         note_upload_time(&mut p, "2024-05-29T15:37:49Z");
+        note_upload_time(&mut p, "not a time");
         assert_eq!(p["upload_time"], "2024-05-29T15:37:49.536Z");
         assert_eq!(p["upload_time_first"], "2024-05-29T15:37:47.027Z");
+        note_upload_time(&mut p, "2024-05-29T17:37:50+02:00");
+        assert_eq!(p["upload_time"], "2024-05-29T15:37:50Z");
     }
 }

@@ -9,7 +9,8 @@
 //! - `source_kind`: `registry`, `git`, `path`, `directory`, `editable`,
 //!   `virtual`, `url`, `legacy`, `file`, `sparse` (as the format names it);
 //!   `source`: the registry URL, repository URL or path.
-//! - `upload_time` (latest file upload, RFC 3339) and `upload_time_first`.
+//! - `upload_time` (latest file upload, RFC 3339 in UTC, `…Z`) and
+//!   `upload_time_first` (earliest), from uv.lock and pylock.toml.
 //! - `marker`, `groups`, `extras`, `workspace_member`, `editable`.
 
 use chainwarden_core::discover::FileKind;
@@ -25,6 +26,7 @@ pub mod pdm_lock;
 pub mod pipfile_lock;
 pub mod poetry_lock;
 pub mod pylock;
+mod time;
 pub mod uv_lock;
 
 /// Largest lockfile read (the core's bound for metadata-like text files).

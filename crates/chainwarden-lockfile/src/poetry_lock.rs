@@ -13,8 +13,8 @@
 //! [`crate::collect`] sets it from the `pyproject.toml` beside the lock.
 
 use crate::common::{
-    LineIndex, NameIndex, Requirement, add_edge, hash_from_prefixed, parse_toml, push_hash,
-    resolve_python, set_prop,
+    LineIndex, NameIndex, Requirement, add_edge, hash_from_parts, hash_from_prefixed, parse_toml,
+    push_hash, resolve_python, set_prop,
 };
 use chainwarden_core::inventory::Collected;
 use chainwarden_core::inventory::InputError;
@@ -43,6 +43,9 @@ struct Metadata {
     /// 1.x: hashes by package name.
     #[serde(default)]
     files: BTreeMap<String, Vec<FileEntry>>,
+    /// Before 1.0: bare sha256 digests by package name.
+    #[serde(default)]
+    hashes: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -140,6 +143,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
         for f in p.files.iter().chain(legacy) {
             if let Some(h) = f.hash.as_deref().and_then(hash_from_prefixed) {
                 push_hash(&mut c.hashes, h);
+            }
+        }
+        // Before 1.0 the digests carry no file name to tell versions apart.
+        if !shared {
+            let bare = meta
+                .hashes
+                .iter()
+                .find(|(k, _)| pep503(k) == c.package.name);
+            for v in bare.into_iter().flat_map(|(_, v)| v) {
+                if let Some(h) = hash_from_parts("sha256", v) {
+                    push_hash(&mut c.hashes, h);
+                }
             }
         }
         let groups = if p.groups.is_empty() {
@@ -307,5 +322,16 @@ numpy = [
             [Some(1), Some(9), Some(17), Some(32)]
         );
         assert!(c.components.iter().all(|c| c.direct.is_none()));
+    }
+
+    #[test]
+    fn pre_1_0_metadata_hashes() {
+        let lock = "[[package]]\nname = \"six\"\nversion = \"1.12.0\"\ncategory = \"main\"\n\n\
+            [metadata]\ncontent-hash = \"x\"\n[metadata.hashes]\n\
+            six = [\"3350809f0555b11f552448330d0b52d5f24c91a322ea4a15ef22629740f3761c\", \"d16a0141ec1a18405cd4ce8b4613101da75da0e9a7aec5bdd4fa804d0e0eba73\"]\n";
+        let c = parse(Path::new("poetry.lock"), lock).unwrap();
+        assert_eq!(c.source.properties["lockfile_version"], "1.0");
+        assert_eq!(c.components[0].hashes.len(), 2);
+        assert_eq!(c.components[0].properties["groups"], "main");
     }
 }

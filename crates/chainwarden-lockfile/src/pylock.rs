@@ -227,7 +227,7 @@ dependencies = [{name = "cattrs", version = "24.1.2"}, {name = "numpy"}]
         let attrs = &c.components[0];
         assert_eq!(
             attrs.properties["upload_time"],
-            "2025-01-25T11:30:10.164985+00:00"
+            "2025-01-25T11:30:10.164985Z"
         );
         assert_eq!(attrs.hashes[0].algorithm, "sha256");
         assert_eq!(

@@ -198,6 +198,23 @@ fn pylock_from_uv_export_matches_the_uv_resolution() {
     assert!(find(&c, "urllib3", "2.6.3").properties["marker"].contains("3.10"));
     assert!(c.components.iter().all(|c| c.direct.is_none()));
     assert_lines_match_headers(&c, &text, "[[packages]]");
+
+    // uv writes the same upload times to both files, to the second here.
+    let uv = collect(&dir.join("uv.lock"));
+    let mut compared = 0;
+    for comp in &c.components {
+        let u = find(&uv, &comp.package.name, &comp.package.version);
+        for key in ["upload_time", "upload_time_first"] {
+            let theirs = &u.properties[key];
+            let whole_seconds = match theirs.split_once('.') {
+                Some((s, _)) => format!("{s}Z"),
+                None => theirs.clone(),
+            };
+            assert_eq!(comp.properties[key], whole_seconds, "{}", comp.package);
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 2 * c.components.len());
 }
 
 #[test]
