@@ -42,6 +42,9 @@ struct UvPackage {
     name: String,
     version: Option<String>,
     source: Option<BTreeMap<String, toml::Value>>,
+    /// The forks of a universal resolution that select this version.
+    #[serde(rename = "resolution-markers", default)]
+    resolution_markers: Vec<String>,
     #[serde(default)]
     dependencies: Vec<DepRef>,
     #[serde(rename = "optional-dependencies", default)]
@@ -119,6 +122,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
             if kind == "editable" {
                 set_prop(&mut c.properties, "editable", "true");
             }
+        }
+        if !p.resolution_markers.is_empty() {
+            let forks: Vec<String> = p
+                .resolution_markers
+                .iter()
+                .map(|m| format!("({m})"))
+                .collect();
+            set_prop(&mut c.properties, "marker", forks.join(" or "));
         }
         for a in p.sdist.iter().chain(&p.wheels) {
             if let Some(h) = a.hash.as_deref().and_then(hash_from_prefixed) {

@@ -5,7 +5,9 @@ mod fixtures;
 
 use chainwarden_core::discover::{FileKind, classify};
 use chainwarden_lockfile::{MAX_LOCKFILE_BYTES, collect, parse};
-use fixtures::{CARGO_LOCK_VERSIONS, cargo_workspace_with, python_locks, python_sources};
+use fixtures::{
+    CARGO_LOCK_VERSIONS, cargo_workspace_with, pip_pylock, python_locks, python_sources,
+};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -26,6 +28,7 @@ fn real_files() -> &'static [(FileKind, PathBuf, String)] {
             src.join("uv/pylock.toml"),
             src.join("poetry/poetry.lock"),
             src.join("pdm/pdm.lock"),
+            pip_pylock().join("pylock.toml"),
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.lock"),
         ];
         for (_, rust_version) in CARGO_LOCK_VERSIONS {
@@ -108,7 +111,7 @@ proptest! {
     /// A real file with a random slice replaced by random text.
     #[test]
     fn spliced_files_never_panic(
-        which in 0usize..14,
+        which in 0usize..15,
         start in 0.0f64..1.0,
         len in 0usize..400,
         garbage in "[\\[\\]{}\"'=,:.a-z0-9#\\\\ \n-]{0,40}",

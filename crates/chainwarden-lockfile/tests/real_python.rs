@@ -158,6 +158,11 @@ fn uv_lock_matches_uv_tree_and_export() {
         requests.properties["source"], "https://pypi.org/simple",
         "registry source"
     );
+    // Forked versions carry the forks that select them.
+    for u in c.components.iter().filter(|c| c.package.name == "urllib3") {
+        assert!(u.properties["marker"].starts_with("(python_full_version "));
+    }
+    assert!(!requests.properties.contains_key("marker"));
 
     assert_lines_match_headers(&c, &text, "[[package]]");
     // One line checked by hand: the root's header.
@@ -486,4 +491,35 @@ fn pipfile_lock_matches_pipenv_requirements() {
             comp.package
         );
     }
+}
+
+#[test]
+fn pylock_from_pip_lock_matches_pip_report() {
+    let dir = fixtures::pip_pylock();
+    let path = dir.join("pylock.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    let c = collect(&path);
+    assert_eq!(c.source.properties["created_by"], "pip");
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    let mut expected = BTreeSet::new();
+    for item in report["install"].as_array().unwrap() {
+        let name = chainwarden_core::package::pep503(item["metadata"]["name"].as_str().unwrap());
+        let version = item["metadata"]["version"].as_str().unwrap().to_string();
+        let comp = find(&c, &name, &version);
+        let hashes = item["download_info"]["archive_info"]["hashes"]
+            .as_object()
+            .unwrap();
+        let want: BTreeSet<String> = hashes
+            .iter()
+            .map(|(a, v)| format!("{a}:{}", v.as_str().unwrap()))
+            .collect();
+        assert_eq!(hex_hashes(comp), want, "{name} {version}");
+        expected.insert((name, version));
+    }
+    assert_eq!(pins(&c), expected);
+    assert!(expected.contains(&("pysocks".to_string(), "1.7.1".to_string())));
+    // Expanded tables ([[packages.wheels]]) between entries: lines still
+    // point at each [[packages]] header.
+    assert_lines_match_headers(&c, &text, "[[packages]]");
 }
