@@ -5,13 +5,31 @@
 //! its `[[package]]` line, hashes, direct flag and dependency edges (local
 //! indices, rebased by [`chainwarden_core::Inventory::push`]).
 //!
+//! `direct`, per format:
+//! - uv.lock: the project roots are the `[manifest] members` (else the
+//!   `editable`/`virtual` `"."` package); what they depend on (including
+//!   extras and dependency groups) is `Some(true)`, the rest `Some(false)`;
+//!   a root nothing depends on is `None`, marked `workspace_member`.
+//! - Cargo.lock: the same, with the source-less packages as roots.
+//! - poetry.lock, pdm.lock, Pipfile.lock: [`collect`] reads the
+//!   `pyproject.toml` / `Pipfile` beside the lockfile; [`parse`] alone
+//!   leaves `None`.
+//! - pylock.toml: `None` (PEP 751 does not record the project's requirements).
+//!
 //! Properties set on components (all optional):
 //! - `source_kind`: `registry`, `git`, `path`, `directory`, `editable`,
-//!   `virtual`, `url`, `legacy`, `file`, `sparse` (as the format names it);
-//!   `source`: the registry URL, repository URL or path.
+//!   `virtual`, `url`, `archive`, `legacy`, `sparse` (as the format names
+//!   it); `source`: the registry URL, repository URL or path.
 //! - `upload_time` (latest file upload, RFC 3339 in UTC, `…Z`) and
 //!   `upload_time_first` (earliest), from uv.lock and pylock.toml.
-//! - `marker`, `groups`, `extras`, `workspace_member`, `editable`.
+//! - `marker`, `groups`, `extras`, `workspace_member`, `editable`,
+//!   `reference`/`resolved_reference`/`commit_id`/`revision` (VCS),
+//!   `version_spec` (a Pipfile.lock entry left unpinned).
+//!
+//! Source properties: `lockfile_version` always (as the file states it;
+//! for Cargo.lock v1/v2, inferred), and where present `revision`,
+//! `content_hash`, `requires_python`, `created_by`, `groups`,
+//! `direct_from` (the manifest that set `direct`).
 
 use chainwarden_core::discover::FileKind;
 use chainwarden_core::fsutil;

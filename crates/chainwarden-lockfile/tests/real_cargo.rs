@@ -225,7 +225,6 @@ fn this_repository_lock_matches_cargo_metadata() {
             "1",
             "--all-features",
             "--locked",
-            "--offline",
         ])
         .current_dir(&root)
         .output()
