@@ -153,3 +153,50 @@ fn pdm_path_and_url_sources() {
         set(&["idna", "localdep", "six"])
     );
 }
+
+#[test]
+fn discover_collect_and_push_into_an_inventory() {
+    use chainwarden_core::Inventory;
+    use chainwarden_core::discover::{WalkLimits, discover};
+    let root = fixtures::python_locks();
+    let found = discover(std::slice::from_ref(&root), WalkLimits::default());
+    let mut inv = Inventory::default();
+    let mut formats = Vec::new();
+    for (kind, path) in &found.files {
+        if !chainwarden_lockfile::supports(*kind) {
+            continue;
+        }
+        let collected = chainwarden_lockfile::collect(*kind, path).unwrap();
+        formats.push(collected.source.format.clone());
+        inv.push(collected);
+    }
+    formats.sort();
+    assert_eq!(
+        formats,
+        [
+            "Pipfile.lock",
+            "pdm.lock",
+            "poetry.lock",
+            "pylock.toml",
+            "uv.lock"
+        ]
+    );
+    // Edges stay inside their own source after rebasing.
+    for comp in &inv.components {
+        for d in &comp.dependencies {
+            assert_eq!(inv.component(*d).source, comp.source);
+        }
+    }
+    let requests: Vec<_> = inv
+        .components
+        .iter()
+        .filter(|c| c.package.name == "requests")
+        .collect();
+    assert_eq!(requests.len(), 5, "one per lockfile");
+    assert!(requests.iter().all(|c| c.package.version == "2.32.3"));
+    assert!(
+        requests
+            .iter()
+            .all(|c| c.package.purl() == "pkg:pypi/requests@2.32.3")
+    );
+}
