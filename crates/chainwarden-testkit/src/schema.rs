@@ -31,7 +31,12 @@ fn venv() -> &'static PathBuf {
             "schema-check",
             // Format checks for date-time and uri; not `format-nongpl`,
             // whose IRI grammar costs 9 s of start-up per validation.
-            &[&["jsonschema==4.26.0", "rfc3339-validator==0.1.4", "rfc3986-validator==0.1.1", "spdx-tools==0.8.5"]],
+            &[&[
+                "jsonschema==4.26.0",
+                "rfc3339-validator==0.1.4",
+                "rfc3986-validator==0.1.1",
+                "spdx-tools==0.8.5",
+            ]],
         )
     })
 }
@@ -45,7 +50,11 @@ fn run(cmd: &mut Command) -> Outcome {
     let out = cmd.output().expect("run validator");
     Outcome {
         ok: out.status.success(),
-        output: format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        output: format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
     }
 }
 
@@ -54,7 +63,11 @@ pub fn against(dir: &Path, schema: &str, document: &str) -> Outcome {
     let tmp = tempfile::tempdir().expect("temp dir");
     let doc = tmp.path().join("document.json");
     std::fs::write(&doc, document).expect("write document");
-    run(Command::new(venv().join("bin/python")).arg(schemas_dir().join("validate.py")).arg(dir).arg(schema).arg(&doc))
+    run(Command::new(venv().join("bin/python"))
+        .arg(schemas_dir().join("validate.py"))
+        .arg(dir)
+        .arg(schema)
+        .arg(&doc))
 }
 
 /// `pyspdxtools -i`: parses and validates an SPDX document.
@@ -62,7 +75,9 @@ pub fn with_pyspdxtools(document: &str) -> Outcome {
     let tmp = tempfile::tempdir().expect("temp dir");
     let doc = tmp.path().join("report.spdx.json");
     std::fs::write(&doc, document).expect("write document");
-    run(Command::new(venv().join("bin/pyspdxtools")).arg("-i").arg(&doc))
+    run(Command::new(venv().join("bin/pyspdxtools"))
+        .arg("-i")
+        .arg(&doc))
 }
 
 /// Validates a document; for SPDX both the schema and pyspdxtools must accept it.
@@ -77,14 +92,21 @@ pub fn validate(schema: Schema, document: &str) -> Outcome {
             }
             with_pyspdxtools(document)
         }
-        Schema::ChainwardenJson => {
-            against(&crate::workspace_root().join("docs/schema"), "chainwarden-report-v1.schema.json", document)
-        }
+        Schema::ChainwardenJson => against(
+            &crate::workspace_root().join("docs/schema"),
+            "chainwarden-report-v1.schema.json",
+            document,
+        ),
     }
 }
 
 /// Panics with the validator's message unless `document` is valid.
 pub fn assert_valid(schema: Schema, document: &str) {
     let o = validate(schema, document);
-    assert!(o.ok, "{schema:?} rejected by its validator:\n{}\n{}", o.output, &document[..document.len().min(4000)]);
+    assert!(
+        o.ok,
+        "{schema:?} rejected by its validator:\n{}\n{}",
+        o.output,
+        &document[..document.len().min(4000)]
+    );
 }

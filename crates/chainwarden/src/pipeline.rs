@@ -60,6 +60,9 @@ pub(crate) fn collect(roots: &[PathBuf], scope: Scope) -> (Inventory, Discovered
             | FileKind::YarnLock
             | FileKind::PnpmLock
             | FileKind::BunLock => chainwarden_npm::collect_lockfile(*kind, path).map(Some),
+            k if chainwarden_lockfile::supports(*k) => {
+                chainwarden_lockfile::collect(*k, path).map(Some)
+            }
             FileKind::Workflow | FileKind::Action => {
                 chainwarden_gha::collect(*kind, path).map(Some)
             }
