@@ -5,8 +5,10 @@
 //! A range is evaluated by sorting its events by version (`introduced: "0"`
 //! first) and sweeping: `introduced <= v` opens, `fixed <= v` and
 //! `last_affected < v` close; `limit` events cap the range (the version must
-//! be below at least one limit). At equal versions an `introduced` sorts before
-//! the closing event, so `introduced: X, fixed: X` is empty.
+//! be below at least one limit). Events at equal versions keep the record's
+//! order (a stable sort): `fixed: X` then `introduced: X` re-opens at X (real
+//! PyPA data uses this for adjacent intervals, e.g. PYSEC-2022-236), while
+//! `introduced: X, fixed: X` is empty.
 
 use crate::osv::{OsvEvent, RangeKind};
 use crate::record::{AffectedPackage, Range};
@@ -93,7 +95,7 @@ fn leading_number(v: &str) -> Option<u64> {
     digits.trim_start_matches('0').parse().ok().or(Some(0))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum EventKind {
     Introduced,
     Fixed,
@@ -136,7 +138,7 @@ pub fn in_range(range: &Range, ecosystem: Ecosystem, c: &Candidate<'_>) -> Optio
             events.push((Some(parse_for(range.kind, ecosystem, raw)?), kind));
         }
     }
-    events.sort_by(|a, b| cmp_opt(a.0.as_ref(), b.0.as_ref()).then(a.1.cmp(&b.1)));
+    events.sort_by(|a, b| cmp_opt(a.0.as_ref(), b.0.as_ref()));
     let mut affected = false;
     for (at, kind) in &events {
         let ord = match at {
@@ -323,14 +325,39 @@ mod tests {
     }
 
     #[test]
-    fn introduced_equal_fixed_is_empty() {
-        let p = pkg(
+    fn equal_versions_keep_record_order() {
+        let empty = pkg(
             Ecosystem::PyPI,
             RangeKind::Ecosystem,
-            &[&[("f", "1.0"), ("i", "1.0")]],
+            &[&[("i", "1.0"), ("f", "1.0")]],
             &[],
         );
-        assert!(!hit(&p, "1.0"));
+        assert!(!hit(&empty, "1.0"));
+        assert!(!hit(&empty, "2.0"));
+        // PYSEC-2022-236: introduced 0, fixed 3.1.1, introduced 3.2.0, fixed 3.2.2, introduced 3.1.1, fixed 3.1.3.
+        let adjacent = pkg(
+            Ecosystem::PyPI,
+            RangeKind::Ecosystem,
+            &[&[
+                ("i", "0"),
+                ("f", "3.1.1"),
+                ("i", "3.2.0"),
+                ("f", "3.2.2"),
+                ("i", "3.1.1"),
+                ("f", "3.1.3"),
+            ]],
+            &[],
+        );
+        for (v, want) in [
+            ("3.1.0", true),
+            ("3.1.1", true),
+            ("3.1.2", true),
+            ("3.1.3", false),
+            ("3.2.1", true),
+            ("3.2.2", false),
+        ] {
+            assert_eq!(hit(&adjacent, v), want, "{v}");
+        }
     }
 
     #[test]
