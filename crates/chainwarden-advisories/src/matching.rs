@@ -59,13 +59,13 @@ pub fn group<'a>(hits: &[&'a Advisory]) -> Vec<Vec<&'a Advisory>> {
     }
     let mut groups: Vec<Vec<&Advisory>> = Vec::new();
     let mut roots: Vec<usize> = Vec::new();
-    for i in 0..n {
+    for (i, hit) in hits.iter().enumerate() {
         let r = find(&mut parent, i);
         match roots.iter().position(|&x| x == r) {
-            Some(g) => groups[g].push(hits[i]),
+            Some(g) => groups[g].push(*hit),
             None => {
                 roots.push(r);
-                groups.push(vec![hits[i]]);
+                groups.push(vec![*hit]);
             }
         }
     }
