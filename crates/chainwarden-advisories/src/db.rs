@@ -319,8 +319,23 @@ impl AdvisoryDb {
     }
 
     /// Findings for every component of `inventory`: only the packages it
-    /// contains are read from the index.
+    /// contains are read from the index. A block that cannot be read (a
+    /// corrupt index) is skipped; use [`AdvisoryDb::try_match_inventory`] to
+    /// see that error.
     pub fn match_inventory(&self, inventory: &Inventory) -> Vec<Finding> {
+        self.match_components(inventory, false).unwrap_or_default()
+    }
+
+    /// [`AdvisoryDb::match_inventory`], failing on the first unreadable block.
+    pub fn try_match_inventory(&self, inventory: &Inventory) -> Result<Vec<Finding>, DbError> {
+        self.match_components(inventory, true)
+    }
+
+    fn match_components(
+        &self,
+        inventory: &Inventory,
+        strict: bool,
+    ) -> Result<Vec<Finding>, DbError> {
         let mut cache: HashMap<String, Vec<Advisory>> = HashMap::new();
         let mut out = Vec::new();
         for (i, c) in inventory.components.iter().enumerate() {
@@ -332,12 +347,19 @@ impl AdvisoryDb {
             if !known {
                 continue;
             }
-            let records = cache
-                .entry(key)
-                .or_insert_with(|| self.advisories_for(&c.package).unwrap_or_default());
-            out.extend(self.findings(records, &c.package, Some((ComponentId(i), c))));
+            if !cache.contains_key(&key) {
+                let records = match self.advisories_for(&c.package) {
+                    Ok(r) => r,
+                    Err(e) if strict => return Err(e),
+                    Err(_) => Vec::new(),
+                };
+                cache.insert(key.clone(), records);
+            }
+            if let Some(records) = cache.get(&key) {
+                out.extend(self.findings(records, &c.package, Some((ComponentId(i), c))));
+            }
         }
-        out
+        Ok(out)
     }
 }
 

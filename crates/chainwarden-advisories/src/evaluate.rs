@@ -35,6 +35,11 @@ impl<'a> Candidate<'a> {
         }
     }
 
+    /// True when the version parses in its ecosystem's ordering.
+    pub fn parses(&self) -> bool {
+        self.ecosystem_parsed.is_some()
+    }
+
     fn parsed(&self, kind: RangeKind) -> Option<&ParsedVersion> {
         match kind {
             RangeKind::Semver => self.semver_parsed.as_ref(),

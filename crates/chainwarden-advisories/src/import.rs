@@ -159,7 +159,8 @@ fn err(file: impl Into<String>, reason: impl Into<String>) -> Unit {
 
 fn read_source(spec: &SourceSpec, limits: &ImportLimits) -> Vec<Unit> {
     let path = &spec.path;
-    let meta = match std::fs::symlink_metadata(path) {
+    // The source the user names may be a symlink; nothing below it is followed.
+    let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return vec![err(path.display().to_string(), e.to_string())],
     };

@@ -92,12 +92,14 @@ impl Advisory {
                         events: r.events.clone(),
                     })
                     .collect();
-                Some(AffectedPackage {
+                let mut pkg = AffectedPackage {
                     ecosystem,
                     name,
                     versions: a.versions.iter().map(|v| v.trim().to_string()).collect(),
                     ranges,
-                })
+                };
+                pkg.versions = redundant_versions_removed(&pkg);
+                Some(pkg)
             })
             .collect();
         if affected.is_empty() {
@@ -155,6 +157,33 @@ impl Advisory {
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
+}
+
+/// `versions[]` without the entries the ranges already cover.
+///
+/// Exact: a candidate equal (in the ecosystem's ordering) to a listed version
+/// sorts like it, so the ranges decide it the same way. PyPA lists every
+/// affected release next to its ranges; dropping them makes the index several
+/// times smaller and matching faster. Versions that do not parse, or that no
+/// range covers, are kept.
+fn redundant_versions_removed(pkg: &AffectedPackage) -> Vec<String> {
+    if pkg.ranges.is_empty() {
+        return pkg.versions.clone();
+    }
+    pkg.versions
+        .iter()
+        .filter(|v| {
+            let c = crate::evaluate::Candidate::new(pkg.ecosystem, v);
+            let covered = c.parses()
+                && pkg.ranges.iter().any(|r| {
+                    // A PyPI SEMVER range orders differently from versions[] equality.
+                    (r.kind == RangeKind::Ecosystem || pkg.ecosystem != Ecosystem::PyPI)
+                        && crate::evaluate::in_range(r, pkg.ecosystem, &c) == Some(true)
+                });
+            !covered
+        })
+        .cloned()
+        .collect()
 }
 
 /// Malicious when: the id or an alias is an OpenSSF `MAL-` id; the record
@@ -282,6 +311,13 @@ mod tests {
         )
         .unwrap();
         assert!(Advisory::from_osv(&deb, "x").is_none());
+    }
+
+    #[test]
+    fn versions_covered_by_ranges_are_dropped() {
+        let r = parse_json(br#"{"id":"P","affected":[{"package":{"ecosystem":"PyPI","name":"x"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.0"}]}],"versions":["1.0","1.5","2.0","3.0","weird version"]}]}"#).unwrap();
+        let a = Advisory::from_osv(&r, "").unwrap();
+        assert_eq!(a.affected[0].versions, vec!["2.0", "3.0", "weird version"]);
     }
 
     #[test]

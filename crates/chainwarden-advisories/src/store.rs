@@ -171,7 +171,7 @@ pub fn pack(content: &Content, created: &str) -> Result<Vec<u8>, String> {
 }
 
 fn deflate(data: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
-    let mut enc = DeflateEncoder::new(out, Compression::new(9));
+    let mut enc = DeflateEncoder::new(out, Compression::default());
     enc.write_all(data).map_err(|e| e.to_string())?;
     enc.finish().map_err(|e| e.to_string())?;
     Ok(())
