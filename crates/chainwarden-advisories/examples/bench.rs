@@ -46,6 +46,16 @@ fn main() {
         "in-memory from_sources (scan --advisories): {:?}",
         t.elapsed()
     );
+    for s in &sources {
+        let t = Instant::now();
+        let (_, r) = AdvisoryDb::from_sources(std::slice::from_ref(s));
+        println!(
+            "  {}: {:?} ({} records)",
+            s.display(),
+            t.elapsed(),
+            r.sources[0].records
+        );
+    }
 
     let freeze = std::fs::read_to_string(data.join("aienv-freeze.txt")).expect("freeze");
     let mut components: Vec<Component> = freeze
@@ -71,28 +81,29 @@ fn main() {
         components,
     });
 
-    for round in 0..3 {
+    // The machine is shared: report the best of 20 rounds.
+    let mut best = [std::time::Duration::MAX; 5];
+    let mut counts = (0, 0, 0);
+    for _ in 0..20 {
         let t = Instant::now();
         let disk = AdvisoryDb::open(&tmp).expect("open");
-        let open = t.elapsed();
+        best[0] = best[0].min(t.elapsed());
         let t = Instant::now();
-        let f = disk.match_inventory(&inv);
-        let matched = t.elapsed();
+        counts.0 = disk.match_inventory(&inv).len();
+        best[1] = best[1].min(t.elapsed());
         let t = Instant::now();
         let emb = AdvisoryDb::embedded();
-        let eopen = t.elapsed();
+        best[2] = best[2].min(t.elapsed());
         let t = Instant::now();
-        let ef = emb.match_inventory(&inv);
-        let ematched = t.elapsed();
+        counts.1 = emb.match_inventory(&inv).len();
+        best[3] = best[3].min(t.elapsed());
         let t = Instant::now();
-        let mf = mem.match_inventory(&inv);
-        let mmatched = t.elapsed();
-        println!(
-            "round {round}: disk open {open:?}, match {n} components {matched:?} ({} findings); embedded open {eopen:?}, match {ematched:?} ({} findings); in-memory match {mmatched:?} ({} findings)",
-            f.len(),
-            ef.len(),
-            mf.len()
-        );
+        counts.2 = mem.match_inventory(&inv).len();
+        best[4] = best[4].min(t.elapsed());
     }
+    println!(
+        "best of 20: disk open {:?}, disk match {n} components {:?} ({} findings); embedded open {:?}, embedded match {:?} ({} findings); in-memory match {:?} ({} findings)",
+        best[0], best[1], counts.0, best[2], best[3], counts.1, best[4], counts.2
+    );
     let _ = std::fs::remove_dir_all(&tmp);
 }
