@@ -265,6 +265,11 @@ impl AdvisoryDb {
         Some(now.duration_since(newest).as_secs().div_euclid(86_400))
     }
 
+    /// True when the newest data is more than `days` old (for a CLI warning).
+    pub fn is_older_than(&self, days: i64, now: jiff::Timestamp) -> bool {
+        self.data_age_days(now).is_none_or(|age| age > days)
+    }
+
     /// The advisories recorded for one package (all versions).
     pub fn advisories_for(&self, package: &Package) -> Result<Vec<Advisory>, DbError> {
         let key = package_key(package.ecosystem, &package.name);

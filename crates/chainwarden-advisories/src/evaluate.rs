@@ -110,57 +110,92 @@ enum EventKind {
 /// Evaluates one range; `None` when it cannot be evaluated (a GIT range, a
 /// version that does not parse in the range's ordering).
 pub fn in_range(range: &Range, ecosystem: Ecosystem, c: &Candidate<'_>) -> Option<bool> {
-    if !matches!(range.kind, RangeKind::Semver | RangeKind::Ecosystem) {
-        return None;
-    }
-    let v = c.parsed(range.kind)?;
-    // `None` version = introduced "0" (below everything).
-    let mut events: Vec<(Option<ParsedVersion>, EventKind)> =
-        Vec::with_capacity(range.events.len());
-    let mut limits: Vec<ParsedVersion> = Vec::new();
-    for e in &range.events {
-        let (raw, kind) = match e {
-            OsvEvent {
-                introduced: Some(x),
-                ..
-            } => (x, EventKind::Introduced),
-            OsvEvent { fixed: Some(x), .. } => (x, EventKind::Fixed),
-            OsvEvent {
-                last_affected: Some(x),
-                ..
-            } => (x, EventKind::LastAffected),
-            OsvEvent { limit: Some(x), .. } => {
-                if x.trim() != "*" {
-                    limits.push(parse_for(range.kind, ecosystem, x)?);
+    PreparedRange::new(range, ecosystem)?.contains(c)
+}
+
+/// A range with its event versions parsed and sorted, for repeated checks.
+#[derive(Debug, Clone)]
+pub struct PreparedRange {
+    kind: RangeKind,
+    /// `None` version = introduced "0" (below everything).
+    events: Vec<(Option<ParsedVersion>, EventKind)>,
+    limits: Vec<ParsedVersion>,
+}
+
+impl PreparedRange {
+    /// `None` for GIT/unknown ranges and ranges with an unparseable event.
+    pub fn new(range: &Range, ecosystem: Ecosystem) -> Option<PreparedRange> {
+        if !matches!(range.kind, RangeKind::Semver | RangeKind::Ecosystem) {
+            return None;
+        }
+        let mut events = Vec::with_capacity(range.events.len());
+        let mut limits = Vec::new();
+        for e in &range.events {
+            let (raw, kind) = match e {
+                OsvEvent {
+                    introduced: Some(x),
+                    ..
+                } => (x, EventKind::Introduced),
+                OsvEvent { fixed: Some(x), .. } => (x, EventKind::Fixed),
+                OsvEvent {
+                    last_affected: Some(x),
+                    ..
+                } => (x, EventKind::LastAffected),
+                OsvEvent { limit: Some(x), .. } => {
+                    if x.trim() != "*" {
+                        limits.push(parse_for(range.kind, ecosystem, x)?);
+                    }
+                    continue;
                 }
-                continue;
+                _ => continue,
+            };
+            if kind == EventKind::Introduced && raw.trim() == "0" {
+                events.push((None, kind));
+            } else {
+                events.push((Some(parse_for(range.kind, ecosystem, raw)?), kind));
             }
-            _ => continue,
-        };
-        if kind == EventKind::Introduced && raw.trim() == "0" {
-            events.push((None, kind));
-        } else {
-            events.push((Some(parse_for(range.kind, ecosystem, raw)?), kind));
         }
+        // Stable: events at equal versions keep the record's order.
+        events.sort_by(|a, b| cmp_opt(a.0.as_ref(), b.0.as_ref()));
+        Some(PreparedRange {
+            kind: range.kind,
+            events,
+            limits,
+        })
     }
-    events.sort_by(|a, b| cmp_opt(a.0.as_ref(), b.0.as_ref()));
-    let mut affected = false;
-    for (at, kind) in &events {
-        let ord = match at {
-            None => Ordering::Greater, // v is above "0"
-            Some(at) => v.compare(at)?,
-        };
-        match kind {
-            EventKind::Introduced if ord != Ordering::Less => affected = true,
-            EventKind::Fixed if ord != Ordering::Less => affected = false,
-            EventKind::LastAffected if ord == Ordering::Greater => affected = false,
-            _ => {}
+
+    pub fn kind(&self) -> RangeKind {
+        self.kind
+    }
+
+    /// `None` when the candidate does not parse in this range's ordering.
+    pub fn contains(&self, c: &Candidate<'_>) -> Option<bool> {
+        self.contains_parsed(c.parsed(self.kind)?)
+    }
+
+    /// The sweep over sorted events (see the module docs).
+    pub fn contains_parsed(&self, v: &ParsedVersion) -> Option<bool> {
+        let mut affected = false;
+        for (at, kind) in &self.events {
+            let ord = match at {
+                None => Ordering::Greater, // v is above "0"
+                Some(at) => v.compare(at)?,
+            };
+            match kind {
+                EventKind::Introduced if ord != Ordering::Less => affected = true,
+                EventKind::Fixed if ord != Ordering::Less => affected = false,
+                EventKind::LastAffected if ord == Ordering::Greater => affected = false,
+                _ => {}
+            }
         }
+        if affected && !self.limits.is_empty() {
+            affected = self
+                .limits
+                .iter()
+                .any(|l| v.compare(l) == Some(Ordering::Less));
+        }
+        Some(affected)
     }
-    if affected && !limits.is_empty() {
-        affected = limits.iter().any(|l| v.compare(l) == Some(Ordering::Less));
-    }
-    Some(affected)
 }
 
 fn cmp_opt(a: Option<&ParsedVersion>, b: Option<&ParsedVersion>) -> Ordering {

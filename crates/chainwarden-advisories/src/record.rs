@@ -167,19 +167,32 @@ impl Advisory {
 /// times smaller and matching faster. Versions that do not parse, or that no
 /// range covers, are kept.
 fn redundant_versions_removed(pkg: &AffectedPackage) -> Vec<String> {
-    if pkg.ranges.is_empty() {
+    use crate::evaluate::PreparedRange;
+    use chainwarden_core::version;
+    // A PyPI SEMVER range orders differently from versions[] equality: only
+    // ranges in the ecosystem's own ordering may stand in for versions[].
+    let ranges: Vec<PreparedRange> = pkg
+        .ranges
+        .iter()
+        .filter(|r| r.kind == RangeKind::Ecosystem || pkg.ecosystem != Ecosystem::PyPI)
+        .filter_map(|r| PreparedRange::new(r, pkg.ecosystem))
+        .collect();
+    if ranges.is_empty() {
         return pkg.versions.clone();
     }
     pkg.versions
         .iter()
         .filter(|v| {
-            let c = crate::evaluate::Candidate::new(pkg.ecosystem, v);
-            let covered = c.parses()
-                && pkg.ranges.iter().any(|r| {
-                    // A PyPI SEMVER range orders differently from versions[] equality.
-                    (r.kind == RangeKind::Ecosystem || pkg.ecosystem != Ecosystem::PyPI)
-                        && crate::evaluate::in_range(r, pkg.ecosystem, &c) == Some(true)
-                });
+            let covered = version::parse(pkg.ecosystem, v).is_ok_and(|parsed| {
+                ranges.iter().any(|r| {
+                    let in_kind = match (r.kind(), &parsed) {
+                        // SEMVER ranges of npm/crates.io parse like the ecosystem.
+                        (RangeKind::Semver, version::ParsedVersion::Pep440(_)) => None,
+                        _ => r.contains_parsed(&parsed),
+                    };
+                    in_kind == Some(true)
+                })
+            });
             !covered
         })
         .cloned()

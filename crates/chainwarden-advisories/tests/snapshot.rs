@@ -39,4 +39,6 @@ fn embedded_snapshot_opens_and_is_dated() {
     let later: jiff::Timestamp = "2026-09-30T00:00:00Z".parse().unwrap();
     let age = db.data_age_days(later).unwrap();
     assert!((38..=40).contains(&age), "{age}");
+    assert!(db.is_older_than(30, later));
+    assert!(!db.is_older_than(60, later));
 }
