@@ -226,6 +226,14 @@ fn walk(dir: &Path, depth: usize, limits: &WalkLimits, entries: &mut usize, out:
             Err(e) => out.errors.push(InputError::new(dir, e.to_string())),
         }
     }
+    // Cache folders (Cargo's target/, pip's cache) mark themselves with a
+    // CACHEDIR.TAG (bford.info/cachedir): build output, not installed software.
+    if children
+        .iter()
+        .any(|(p, t)| t.is_file() && p.file_name().is_some_and(|n| n == "CACHEDIR.TAG"))
+    {
+        return;
+    }
     children.sort_by(|a, b| a.0.cmp(&b.0));
     let has_dist_info = children
         .iter()
@@ -288,6 +296,24 @@ mod tests {
         assert_eq!(d.site_dirs, vec![sp, root.join("target-dir")]);
         assert_eq!(d.files, vec![(FileKind::UvLock, root.join("proj/uv.lock"))]);
         assert!(d.errors.is_empty(), "{:?}", d.errors);
+    }
+
+    #[test]
+    fn cache_directories_are_skipped() {
+        let t = tempfile::tempdir().unwrap();
+        fs::create_dir_all(t.path().join("target/debug")).unwrap();
+        fs::write(
+            t.path().join("target/CACHEDIR.TAG"),
+            "Signature: 8a477f597d28d172789f06886806bc55\n",
+        )
+        .unwrap();
+        fs::write(t.path().join("target/debug/Cargo.lock"), "").unwrap();
+        fs::write(t.path().join("Cargo.lock"), "").unwrap();
+        let d = discover(&[t.path().to_path_buf()], WalkLimits::default());
+        assert_eq!(
+            d.files,
+            vec![(FileKind::CargoLock, t.path().join("Cargo.lock"))]
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //!   each affecting every component it was found in. Other findings (hooks,
 //!   integrity, policy) have no CycloneDX form: use SARIF or JSON for those.
 
+use crate::cvss;
 use crate::ids::{self, advisory, advisory_source, bom_ref, finding_component, hash_algorithm};
 use crate::license::{self, License};
 use crate::{Report, normalize_rfc3339, write_json};
@@ -103,9 +104,11 @@ fn component(report: &Report<'_>, id: ComponentId, c: &Component) -> Value {
         "type": kind,
         "bom-ref": bom_ref(id, c),
         "name": c.display_name,
-        "version": c.package.version,
         "purl": c.package.purl(),
     });
+    if !c.package.version.is_empty() {
+        v["version"] = json!(c.package.version);
+    }
     let hashes: Vec<Value> = c
         .hashes
         .iter()
@@ -271,7 +274,8 @@ fn severity_name(s: Severity) -> &'static str {
 }
 
 /// One rating per CVSS vector (with its method), or one plain rating when
-/// the advisory gives none. The severity is the finding's.
+/// the advisory gives none. CVSS v3 ratings carry the computed base score
+/// and its severity; others carry the finding's severity.
 fn ratings(cvss: &[String], severity: Severity, source: &str, url: &str) -> Vec<Value> {
     let mut out: Vec<Value> = cvss
         .iter()
@@ -283,12 +287,17 @@ fn ratings(cvss: &[String], severity: Severity, source: &str, url: &str) -> Vec<
                 Some(first) if first.starts_with("AV:") => "CVSSv2",
                 _ => "other",
             };
-            json!({
+            let mut rating = json!({
                 "source": {"name": source, "url": url},
                 "severity": severity_name(severity),
                 "method": method,
                 "vector": vector,
-            })
+            });
+            if let Some(score) = cvss::base_score_v3(vector) {
+                rating["score"] = json!(score);
+                rating["severity"] = json!(cvss::rating(score));
+            }
+            rating
         })
         .collect();
     if out.is_empty() {

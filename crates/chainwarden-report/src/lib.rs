@@ -20,6 +20,7 @@ pub mod sarif;
 pub mod spdx;
 pub mod table;
 
+mod cvss;
 mod ids;
 mod license;
 mod paths;

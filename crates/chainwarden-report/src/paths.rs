@@ -27,7 +27,12 @@ const URI_PATH: &AsciiSet = &CONTROLS
 /// folder. `None` when no root contains the path.
 pub(crate) fn relative_to_roots(path: &Path, roots: &[PathBuf]) -> Option<(usize, String)> {
     roots.iter().enumerate().find_map(|(i, root)| {
-        let rel = path.strip_prefix(root).ok()?;
+        // A relative path under the root `.` is already relative to it.
+        let rel = if root == Path::new(".") && path.is_relative() {
+            path
+        } else {
+            path.strip_prefix(root).ok()?
+        };
         let rel = if rel.as_os_str().is_empty() {
             // The root is the file itself.
             PathBuf::from(path.file_name()?)
@@ -43,6 +48,7 @@ pub(crate) fn relative_to_roots(path: &Path, roots: &[PathBuf]) -> Option<(usize
             })
             .collect();
         let joined: Vec<String> = parts?.into_iter().filter(|p| !p.is_empty()).collect();
+        // `..` was refused above: a relative path never leaves its root.
         (!joined.is_empty()).then(|| (i, joined.join("/")))
     })
 }
@@ -85,6 +91,16 @@ pub(crate) fn shorten_middle(text: &str, max: usize) -> String {
     if count <= max || max < 5 {
         return text.to_string();
     }
+    if max < 32 {
+        // Too short for both ends: the end (the file name) says the most.
+        let chars: Vec<char> = text.chars().collect();
+        let tail: String = chars[count - (max - 1)..].iter().collect();
+        let tail = match tail.find('/') {
+            Some(pos) if pos < tail.len() / 2 => tail[pos..].to_string(),
+            _ => tail,
+        };
+        return format!("…{tail}");
+    }
     let keep_tail = (max - 1) * 2 / 3;
     let keep_head = max - 1 - keep_tail;
     let chars: Vec<char> = text.chars().collect();
@@ -115,6 +131,16 @@ mod tests {
             Some((1, "uv.lock".to_string()))
         );
         assert_eq!(relative_to_roots(Path::new("/elsewhere/x"), &roots), None);
+        let dot = vec![PathBuf::from(".")];
+        assert_eq!(
+            relative_to_roots(Path::new("site-packages/x.pth"), &dot),
+            Some((0, "site-packages/x.pth".to_string()))
+        );
+        assert_eq!(
+            relative_to_roots(Path::new("./a/x.pth"), &dot),
+            Some((0, "a/x.pth".to_string()))
+        );
+        assert_eq!(relative_to_roots(Path::new("../x.pth"), &dot), None);
         assert_eq!(
             relative_to_roots(Path::new("/scan"), &roots[..1]),
             Some((0, "scan".into()))
@@ -142,5 +168,8 @@ mod tests {
             "{s}"
         );
         assert_eq!(shorten_middle("short", 40), "short");
+        let narrow = shorten_middle("site-packages/litellm-1.82.8.dist-info", 25);
+        assert_eq!(narrow, "…litellm-1.82.8.dist-info");
+        assert!(narrow.chars().count() <= 25);
     }
 }

@@ -9,7 +9,8 @@
 //!   absolute `file://` URIs.
 //! - `partialFingerprints["chainwarden/v1"]` hashes rule, package and
 //!   relative path (not the line, which moves with unrelated edits).
-//! - `properties.security-severity` follows GitHub code scanning's scale.
+//! - `properties.security-severity` follows GitHub code scanning's scale:
+//!   the CVSS v3 base score when the advisory has one, else by severity.
 
 use crate::ids::{advisory, finding_component, sha256_hex};
 use crate::paths::{file_uri, relative_to_roots, root_base_uri};
@@ -49,6 +50,20 @@ fn security_severity(severity: Severity) -> &'static str {
         Severity::Low => "3.0",
         Severity::Info => "0.0",
     }
+}
+
+/// The highest CVSS v3 base score of a finding's advisory, else the score
+/// its severity maps to.
+fn finding_security_severity(f: &Finding) -> String {
+    advisory(f)
+        .and_then(|a| {
+            a.cvss
+                .iter()
+                .filter_map(|v| crate::cvss::base_score_v3(v))
+                .reduce(f64::max)
+        })
+        .map(|score| format!("{score:.1}"))
+        .unwrap_or_else(|| security_severity(f.severity).to_string())
 }
 
 /// The SARIF log as a value.
@@ -202,7 +217,7 @@ fn result(report: &Report<'_>, f: &Finding, rule_index: usize) -> Value {
     let mut props = json!({
         "severity": f.severity,
         "confidence": f.confidence,
-        "security-severity": security_severity(f.severity),
+        "security-severity": finding_security_severity(f),
         "remediation": f.remediation,
     });
     if !purl.is_empty() {

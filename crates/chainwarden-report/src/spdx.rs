@@ -6,6 +6,8 @@
 //! - One package per component instance (`SPDXRef-Package-<index>-<name>-<version>`);
 //!   `SPDXRef-DOCUMENT DESCRIBES` each root component (declared direct, or
 //!   required by nothing), and `DEPENDS_ON` relationships follow the graph.
+//!   A scan without components describes one package standing for the
+//!   target (`SPDXRef-Target`), as SPDX requires a described element.
 //! - Licenses are stated only when they are known SPDX ids (see `license`);
 //!   any other declared license is quoted in `licenseComments`.
 //! - Components with an advisory finding carry a `SECURITY`/`advisory`
@@ -14,12 +16,14 @@
 use crate::ids::{self, advisory, advisory_source, finding_component, hash_algorithm, spdx_id};
 use crate::license::{self, License};
 use crate::{Report, write_json};
-use chainwarden_core::{Component, ComponentId};
+use chainwarden_core::{Component, ComponentId, Ecosystem};
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
 pub const SPDX_VERSION: &str = "SPDX-2.3";
 const NOASSERTION: &str = "NOASSERTION";
+/// The package standing for the scan target when no component was found.
+pub const TARGET_ID: &str = "SPDXRef-Target";
 
 /// Writes the SPDX document.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -30,21 +34,53 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
 pub fn to_value(report: &Report<'_>) -> io::Result<Value> {
     let inv = report.inventory;
     let created = report.created_utc()?;
-    let packages: Vec<Value> = inv
+    // Advisory ids per component, in finding order, each once.
+    let mut advisories: Vec<Vec<&str>> = vec![Vec::new(); inv.components.len()];
+    for f in report.findings {
+        if let Some(a) = advisory(f)
+            && let Some(id) = finding_component(inv, f)
+            && let Some(list) = advisories.get_mut(id.0)
+            && !list.contains(&a.id.as_str())
+        {
+            list.push(&a.id);
+        }
+    }
+    let mut packages: Vec<Value> = inv
         .components
         .iter()
         .enumerate()
-        .map(|(i, c)| package(report, ComponentId(i), c))
+        .map(|(i, c)| package(report, &advisories, ComponentId(i), c))
         .collect();
-    let mut relationships: Vec<Value> = ids::roots(inv)
+    // SPDX requires the document to describe something: every component
+    // when none is a root (a dependency cycle), the target when none exist.
+    let mut described: Vec<String> = ids::roots(inv)
         .into_iter()
-        .map(|id| {
-            relationship(
-                "SPDXRef-DOCUMENT",
-                "DESCRIBES",
-                &spdx_id(id, inv.component(id)),
-            )
-        })
+        .map(|id| spdx_id(id, inv.component(id)))
+        .collect();
+    if described.is_empty() {
+        described = inv
+            .components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| spdx_id(ComponentId(i), c))
+            .collect();
+    }
+    if described.is_empty() {
+        packages.push(json!({
+            "SPDXID": TARGET_ID,
+            "name": report.target,
+            "downloadLocation": NOASSERTION,
+            "filesAnalyzed": false,
+            "licenseConcluded": NOASSERTION,
+            "licenseDeclared": NOASSERTION,
+            "copyrightText": NOASSERTION,
+            "comment": "The scanned target; the scan found no packages in it.",
+        }));
+        described.push(TARGET_ID.to_string());
+    }
+    let mut relationships: Vec<Value> = described
+        .iter()
+        .map(|id| relationship("SPDXRef-DOCUMENT", "DESCRIBES", id))
         .collect();
     for (i, c) in inv.components.iter().enumerate() {
         let from = spdx_id(ComponentId(i), c);
@@ -115,22 +151,14 @@ fn relationship(from: &str, kind: &str, to: &str) -> Value {
     json!({"spdxElementId": from, "relationshipType": kind, "relatedSpdxElement": to})
 }
 
-fn package(report: &Report<'_>, id: ComponentId, c: &Component) -> Value {
+fn package(report: &Report<'_>, advisories: &[Vec<&str>], id: ComponentId, c: &Component) -> Value {
     let mut refs = vec![json!({
         "referenceCategory": "PACKAGE-MANAGER",
         "referenceType": "purl",
         "referenceLocator": c.package.purl(),
     })];
-    let mut advisories: Vec<String> = Vec::new();
-    for f in report.findings {
-        if let Some(a) = advisory(f)
-            && finding_component(report.inventory, f) == Some(id)
-            && !advisories.contains(&a.id)
-        {
-            advisories.push(a.id.clone());
-        }
-    }
-    for a in &advisories {
+    let advisories: &[&str] = advisories.get(id.0).map(Vec::as_slice).unwrap_or(&[]);
+    for a in advisories {
         refs.push(json!({
             "referenceCategory": "SECURITY",
             "referenceType": "advisory",
@@ -149,18 +177,24 @@ fn package(report: &Report<'_>, id: ComponentId, c: &Component) -> Value {
     let mut p = json!({
         "SPDXID": spdx_id(id, c),
         "name": c.display_name,
-        "versionInfo": c.package.version,
         "downloadLocation": NOASSERTION,
         "filesAnalyzed": false,
         "licenseConcluded": NOASSERTION,
         "licenseDeclared": NOASSERTION,
         "copyrightText": NOASSERTION,
-        "primaryPackagePurpose": "LIBRARY",
         "externalRefs": refs,
     });
+    if !c.package.version.is_empty() {
+        p["versionInfo"] = json!(c.package.version);
+    }
     if !checksums.is_empty() {
         p["checksums"] = Value::Array(checksums);
     }
+    p["primaryPackagePurpose"] = json!(match c.package.ecosystem {
+        Ecosystem::Oci => "CONTAINER",
+        Ecosystem::GitHubActions => "APPLICATION",
+        _ => "LIBRARY",
+    });
     match c
         .properties
         .get("license")

@@ -14,19 +14,26 @@ pub fn write(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write) 
     };
     let width = options.width.max(60);
     let inv = report.inventory;
+    let created =
+        crate::normalize_rfc3339(&report.created).unwrap_or_else(|| report.created.clone());
     writeln!(
         out,
-        "{} {}: {} ({})",
+        "{} {} ({created})",
         style.bold(chainwarden_core::TOOL_NAME),
         chainwarden_core::TOOL_VERSION,
-        report.target,
-        report.created
+    )?;
+    writeln!(
+        out,
+        "target: {}",
+        shorten_middle(&clean(&report.target), width.saturating_sub(8))
     )?;
     if let Some(d) = &report.advisory_data {
         writeln!(
             out,
             "advisory data: {} ({}, {} records)",
-            d.name, d.date, d.records
+            clean(&d.name),
+            clean(&d.date),
+            d.records
         )?;
     }
     writeln!(out)?;
@@ -41,14 +48,20 @@ pub fn write(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write) 
             style.bold(&format!("ERRORS ({})", inv.errors.len()))
         )?;
         for e in &inv.errors {
-            let path = shorten_middle(&e.path.to_string_lossy(), width / 2);
-            writeln!(out, "  {path}: {}", e.message)?;
+            let path = match relative_to_roots(&e.path, &inv.roots) {
+                Some((_, rel)) => rel,
+                None => e.path.to_string_lossy().into_owned(),
+            };
+            let message = clean(&e.message);
+            let room = width.saturating_sub(message.chars().count() + 4).max(24);
+            let path = shorten_middle(&clean(&path), room);
+            writeln!(out, "  {path}: {message}")?;
         }
     }
     if !report.notes.is_empty() {
         writeln!(out)?;
         for note in &report.notes {
-            writeln!(out, "{} {note}", style.paint("33", "note:"))?;
+            writeln!(out, "{} {}", style.paint("33", "note:"), clean(note))?;
         }
     }
     writeln!(out)?;
@@ -106,70 +119,50 @@ fn write_findings(
             .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.package.cmp(&b.package))
     });
-    let rows: Vec<[String; 5]> = sorted
+    let rows: Vec<[String; 4]> = sorted
         .iter()
         .map(|f| {
             [
                 f.severity.to_string(),
-                f.rule.clone(),
-                package_label(report, f),
-                location_label(report, f),
-                f.message.clone(),
+                clean(&f.rule),
+                clean(&package_label(report, f)),
+                clean(&location_label(report, f)),
             ]
         })
         .collect();
-    // Column widths: content width, capped; the message takes the rest.
-    let caps = [8, 22, 26, 32];
-    let mut widths = [0usize; 4];
-    for (i, w) in widths.iter_mut().enumerate() {
-        let header = ["SEVERITY", "RULE", "PACKAGE", "LOCATION"][i].len();
-        let content = rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
-        *w = header.max(content).min(caps[i]);
-    }
-    let used: usize = widths.iter().sum::<usize>() + 2 * 4;
-    let message_width = width.saturating_sub(used);
-    let inline_message = message_width >= 24;
-    let header = format!(
-        "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}{}",
-        "SEVERITY",
-        "RULE",
-        "PACKAGE",
-        "LOCATION",
-        if inline_message { "  MESSAGE" } else { "" },
-        w0 = widths[0],
-        w1 = widths[1],
-        w2 = widths[2],
-        w3 = widths[3],
-    );
-    writeln!(out, "{}", style.bold(header.trim_end()))?;
+    // Severity, rule and package take what they need (capped); the location
+    // takes the rest of the line; the message goes on the lines below.
+    let content = |i: usize, header: &str| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(header.len())
+    };
+    let sev_w = 8;
+    let rule_w = content(1, "RULE").min(24);
+    let package_w = content(2, "PACKAGE").min(30).min(width / 4);
+    let location_w = width.saturating_sub(sev_w + rule_w + package_w + 6).max(12);
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "{:<sev_w$}  {:<rule_w$}  {:<package_w$}  LOCATION",
+            "SEVERITY", "RULE", "PACKAGE"
+        ))
+    )?;
+    let indent = " ".repeat(sev_w + 2);
     for (row, f) in rows.iter().zip(&sorted) {
-        let cells: Vec<String> = (0..4)
-            .map(|i| {
-                let text = if i == 3 {
-                    shorten_middle(&row[i], widths[i])
-                } else {
-                    truncate(&row[i], widths[i])
-                };
-                pad(&text, widths[i])
-            })
-            .collect();
-        let severity = style.severity(f.severity, &cells[0]);
-        let lead = format!("{severity}  {}  {}  {}", cells[1], cells[2], cells[3]);
-        if inline_message {
-            let lines = wrap(&row[4], message_width);
-            let indent = " ".repeat(used);
-            for (n, line) in lines.iter().enumerate() {
-                if n == 0 {
-                    writeln!(out, "{lead}  {line}")?;
-                } else {
-                    writeln!(out, "{indent}{line}")?;
-                }
-            }
-        } else {
-            writeln!(out, "{}", lead.trim_end())?;
-            for line in wrap(&row[4], width.saturating_sub(4)) {
-                writeln!(out, "    {line}")?;
-            }
+        let line = format!(
+            "{}  {}  {}  {}",
+            style.severity(f.severity, &pad(&row[0], sev_w)),
+            pad(&truncate(&row[1], rule_w), rule_w),
+            pad(&truncate(&row[2], package_w), package_w),
+            shorten_middle(&row[3], location_w)
+        );
+        writeln!(out, "{}", line.trim_end())?;
+        for text in wrap(&clean(&f.message), width.saturating_sub(indent.len())) {
+            writeln!(out, "{indent}{text}")?;
         }
     }
     Ok(())
@@ -226,21 +219,25 @@ fn write_components(
     }
     for (i, source) in inv.sources.iter().enumerate() {
         let components: Vec<&Component> = inv.components_of(SourceId(i)).map(|(_, c)| c).collect();
+        let names: Vec<(String, String)> = components
+            .iter()
+            .map(|c| (clean(&c.display_name), clean(&c.package.version)))
+            .collect();
         writeln!(out)?;
         writeln!(out, "{}", source_heading(source, components.len(), width))?;
         if components.is_empty() {
             writeln!(out, "  (no components)")?;
             continue;
         }
-        let name_w = components
+        let name_w = names
             .iter()
-            .map(|c| c.display_name.chars().count())
+            .map(|(name, _)| name.chars().count())
             .max()
             .unwrap_or(0)
             .clamp(4, 32);
-        let version_w = components
+        let version_w = names
             .iter()
-            .map(|c| c.package.version.chars().count())
+            .map(|(_, version)| version.chars().count())
             .max()
             .unwrap_or(0)
             .clamp(7, 20);
@@ -253,7 +250,7 @@ fn write_components(
             "NAME", "VERSION", "DEPENDENCY"
         );
         writeln!(out, "{}", style.dim(&header))?;
-        for c in components {
+        for (c, (name, version)) in components.iter().zip(&names) {
             let kind = match c.direct {
                 Some(true) => "direct",
                 Some(false) => "transitive",
@@ -261,10 +258,10 @@ fn write_components(
             };
             let line = format!(
                 "  {}  {}  {:<kind_w$}  {}",
-                pad(&truncate(&c.display_name, name_w), name_w),
-                pad(&truncate(&c.package.version, version_w), version_w),
+                pad(&truncate(name, name_w), name_w),
+                pad(&truncate(version, version_w), version_w),
                 kind,
-                shorten_middle(&component_notes(c), notes_w)
+                truncate(&component_notes(c), notes_w)
             );
             writeln!(out, "{}", line.trim_end())?;
         }
@@ -279,7 +276,12 @@ fn write_components(
         writeln!(out)?;
         writeln!(out, "(unknown source)")?;
         for c in orphans {
-            writeln!(out, "  {} {}", c.display_name, c.package.version)?;
+            writeln!(
+                out,
+                "  {} {}",
+                clean(&c.display_name),
+                clean(&c.package.version)
+            )?;
         }
     }
     Ok(())
@@ -294,22 +296,24 @@ fn source_heading(source: &Source, count: usize, width: usize) -> String {
         SourceKind::Workflow => "workflow",
         SourceKind::McpConfig => "mcp config",
     };
-    let mut facts = vec![source.format.clone()];
+    let mut facts = vec![clean(&source.format)];
     if let Some(py) = &source.python_version {
-        facts.push(format!("Python {py}"));
+        facts.push(format!("Python {}", clean(py)));
     }
     facts.push(format!(
         "{count} component{}",
         if count == 1 { "" } else { "s" }
     ));
     let tail = format!(" ({})", facts.join(", "));
-    let room = width
-        .saturating_sub(kind.len() + 1 + tail.chars().count())
-        .max(20);
-    format!(
-        "{kind} {}{tail}",
-        shorten_middle(&source.path.to_string_lossy(), room)
-    )
+    let path = clean(&source.path.to_string_lossy());
+    let room = width.saturating_sub(kind.len() + 1 + tail.chars().count());
+    if room >= 24 {
+        format!("{kind} {}{tail}", shorten_middle(&path, room))
+    } else {
+        // Too narrow for one line: the facts go below the path.
+        let room = width.saturating_sub(kind.len() + 1);
+        format!("{kind} {}\n {tail}", shorten_middle(&path, room))
+    }
 }
 
 /// What the user should notice about a component: editable installs and
@@ -323,9 +327,27 @@ fn component_notes(c: &Component) -> String {
         notes.push("editable".to_string());
     }
     if let Some(url) = c.properties.get("url") {
-        notes.push(format!("url: {url}"));
+        notes.push(format!("url: {}", clean(url)));
     }
     notes.join("; ")
+}
+
+/// Text from scanned files, made safe for a terminal: control characters
+/// (an ESC starting an ANSI sequence, a carriage return, a tab) are shown
+/// escaped (`\u{1b}`) instead of acting on the terminal.
+fn clean(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Cuts `s` to `width` characters, marking the cut with `…`.
@@ -419,6 +441,13 @@ mod tests {
         let long = wrap("abcdefghijklmnop", 8);
         assert_eq!(long, vec!["abcdefgh", "ijklmnop"]);
         assert_eq!(wrap("", 10), vec![""]);
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(clean("evil\x1b[2Jname"), "evil\\u{1b}[2Jname");
+        assert_eq!(clean("a\rb\nc"), "a\\u{d}b\\u{a}c");
+        assert_eq!(clean("plain ünïcode"), "plain ünïcode");
     }
 
     #[test]

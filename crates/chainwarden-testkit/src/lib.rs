@@ -8,6 +8,8 @@
 
 #![allow(clippy::print_stderr)]
 
+pub mod schema;
+
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};

@@ -35,7 +35,12 @@ pub(crate) fn collect(roots: &[PathBuf], scope: Scope) -> (Inventory, Discovered
         }
     };
     for site in &found.site_dirs {
-        let (c, e) = chainwarden_python::collect_site_dir_within(site, Some(root_of(roots, site).as_path()));
+        let (c, e) =
+            chainwarden_python::collect_site_dir_within(site, Some(root_of(roots, site).as_path()));
+        add(&mut inv, c, e);
+    }
+    for nm in &found.node_modules {
+        let (c, e) = chainwarden_npm::collect_node_modules(nm, &root_of(roots, nm));
         add(&mut inv, c, e);
     }
     for (kind, path) in &found.files {
@@ -49,6 +54,14 @@ pub(crate) fn collect(roots: &[PathBuf], scope: Scope) -> (Inventory, Discovered
                 let (c, e) = chainwarden_python::collect_requirements(path, &root);
                 inv.errors.extend(e);
                 Ok(c)
+            }
+            FileKind::PackageLock
+            | FileKind::NpmShrinkwrap
+            | FileKind::YarnLock
+            | FileKind::PnpmLock
+            | FileKind::BunLock => chainwarden_npm::collect_lockfile(*kind, path).map(Some),
+            k if chainwarden_lockfile::supports(*k) => {
+                chainwarden_lockfile::collect(*k, path).map(Some)
             }
             FileKind::Workflow | FileKind::Action => {
                 chainwarden_gha::collect(*kind, path).map(Some)
@@ -66,7 +79,11 @@ pub(crate) fn collect(roots: &[PathBuf], scope: Scope) -> (Inventory, Discovered
 
 /// The scan root a discovered path lies under (the boundary no link may leave).
 fn root_of(roots: &[PathBuf], path: &std::path::Path) -> PathBuf {
-    roots.iter().find(|r| path.starts_with(r)).cloned().unwrap_or_else(|| path.to_path_buf())
+    roots
+        .iter()
+        .find(|r| path.starts_with(r))
+        .cloned()
+        .unwrap_or_else(|| path.to_path_buf())
 }
 
 /// What to analyze beyond the inventory.
@@ -85,8 +102,14 @@ pub(crate) fn analyze(
     for e in &inv.errors {
         findings.push(input_error_finding(e));
     }
+    findings.extend(chainwarden_npm::install_script_findings(inv));
     findings.extend(chainwarden_policy::evaluate(
         inv,
+        &opts.config.policy,
+        opts.now,
+    ));
+    findings.extend(chainwarden_policy::evaluate_manager_settings(
+        &found.files,
         &opts.config.policy,
         opts.now,
     ));

@@ -18,6 +18,7 @@ pub(crate) fn all() -> Vec<RuleMeta> {
         .chain(crate::config::RULES)
         .chain(chainwarden_policy::RULES)
         .chain(chainwarden_mcp::RULES)
+        .chain(chainwarden_npm::RULES)
         .copied()
         .collect();
     v.sort_by_key(|r| r.id);

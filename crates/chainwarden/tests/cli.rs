@@ -249,10 +249,69 @@ fn why_explains_a_transitive_package_of_a_real_venv() {
 #[test]
 fn the_documented_ci_workflow_passes_its_own_check() {
     let examples = testkit::workspace_root().join("docs/examples");
-    let out = cw().args(["check", "--format", "json"]).arg(&examples).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = cw()
+        .args(["check", "--format", "json"])
+        .arg(&examples)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let report = json(&out.stdout);
-    let purls: Vec<&str> = report["components"].as_array().unwrap().iter().filter_map(|c| c["purl"].as_str()).collect();
+    let purls: Vec<&str> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .collect();
     assert_eq!(purls.len(), 2, "{purls:?}");
-    assert!(report["findings"].as_array().unwrap().is_empty(), "{}", report["findings"]);
+    assert!(
+        report["findings"].as_array().unwrap().is_empty(),
+        "{}",
+        report["findings"]
+    );
+}
+
+#[test]
+fn every_machine_format_of_a_real_scan_validates_against_its_official_schema() {
+    use testkit::schema::{Schema, assert_valid};
+    // A real venv, a workflow and an MCP config: components of four ecosystems and findings with lines.
+    let venv = testkit::venv("why", &[&["requests==2.32.3"]]);
+    let dir = tempfile::tempdir().unwrap();
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).unwrap();
+    std::fs::write(
+        wf.join("ci.yml"),
+        "jobs:\n  a:\n    steps:\n      - uses: aquasecurity/trivy-action@0.28.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".mcp.json"),
+        r#"{"mcpServers": {"s": {"command": "docker", "args": ["run", "-i", "mcp/fetch"]}}}"#,
+    )
+    .unwrap();
+    for (format, schema) in [
+        ("cyclonedx", Schema::CycloneDx16),
+        ("spdx", Schema::Spdx23),
+        ("sarif", Schema::Sarif210),
+        ("json", Schema::ChainwardenJson),
+    ] {
+        let out = cw()
+            .args(["scan", "--fail-on", "never", "--format", format])
+            .arg(&venv)
+            .arg(dir.path())
+            .arg(litellm_fixture())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_valid(schema, &String::from_utf8_lossy(&out.stdout));
+    }
 }
