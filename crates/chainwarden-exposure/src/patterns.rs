@@ -40,9 +40,14 @@ const FORMATS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Values that vendors publish as examples (AWS documentation keys).
+/// Values that vendors publish as examples (AWS documentation keys) and
+/// placeholders (`sk_live_xxxxxxxx…`): a run of 8 identical characters never
+/// occurs in a real random key in practice.
 fn is_documented_example(value: &str) -> bool {
-    value.contains("EXAMPLE") || value.contains("example")
+    let bytes = value.as_bytes();
+    value.contains("EXAMPLE")
+        || value.contains("example")
+        || bytes.windows(8).any(|w| w.iter().all(|&b| Some(&b) == w.first()))
 }
 
 fn formats() -> &'static [KeyFormat] {
@@ -104,9 +109,10 @@ mod tests {
         assert_eq!(names("AKIAZ7Q3NVBRC5W2X4P6"), ["aws-access-key-id"]);
         assert!(names("AKIAIOSFODNN7EXAMPLE").is_empty());
         assert!(names("use the sk- prefix for secret keys").is_empty());
-        let ant = format!("sk-ant-api03-{}AA", "x".repeat(93));
+        let ant = format!("sk-ant-api03-{}AA", "xY3_".repeat(23) + "z");
         assert_eq!(names(&ant), ["anthropic"]);
         assert_eq!(names(&format!("k='sk-{}'", "Ab1".repeat(16))), ["openai"]);
+        assert!(names(&format!("STRIPE=sk_live_{}", "x".repeat(24))).is_empty());
         assert_eq!(
             names("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYZZZZZZZKEY"),
             ["aws-secret-access-key"]
