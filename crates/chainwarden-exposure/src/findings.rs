@@ -12,13 +12,12 @@ pub fn exposure_findings(exposures: &[Exposure]) -> Vec<Finding> {
 
 fn finding(e: &Exposure) -> Finding {
     let rule = rule_for(e.kind);
-    let mut f = Finding::new(rule, format!("{}: {}", e.path.display(), e.detail)).location(
-        Location {
+    let mut f =
+        Finding::new(rule, format!("{}: {}", e.path.display(), e.detail)).location(Location {
             path: e.path.clone(),
             line: e.line,
             detail: None,
-        },
-    );
+        });
     if e.protected == Some(true) {
         f = f
             .severity(Severity::Low)

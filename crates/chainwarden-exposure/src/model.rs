@@ -91,7 +91,11 @@ pub struct Exposure {
 }
 
 impl Exposure {
-    pub(crate) fn new(kind: ExposureKind, path: impl Into<PathBuf>, detail: impl Into<String>) -> Exposure {
+    pub(crate) fn new(
+        kind: ExposureKind,
+        path: impl Into<PathBuf>,
+        detail: impl Into<String>,
+    ) -> Exposure {
         Exposure {
             kind,
             path: path.into(),

@@ -1,13 +1,12 @@
-//! API keys recognised by their published formats (prefix, charset, length).
+//! API keys recognised by their published formats (prefix, charset, length):
 //!
-//! Sources: OpenAI and Anthropic key prefixes as shown in their consoles
-//! (`sk-proj-`, `sk-svcacct-`, `sk-admin-`, legacy `sk-` + 48; `sk-ant-api03-`
-//! + 93 + `AA`), Google API keys (`AIza` + 35, as GitHub secret scanning
-//! matches them), AWS access key ids (`AKIA`/`ASIA` + 16 upper-case base32,
-//! IAM "Unique identifiers"), GitHub token formats (`ghp_`/`gho_`/`ghu_`/
-//! `ghs_`/`ghr_` + 36, `github_pat_` + 82), Hugging Face `hf_` + 34, Slack
-//! `xox[abprs]-`, Stripe `sk_live_`/`rk_live_`, npm `npm_` + 36, PyPI
-//! `pypi-AgEIcHlwaS5vcmc` macaroons, GitLab `glpat-` + 20.
+//! - OpenAI: `sk-proj-`, `sk-svcacct-`, `sk-admin-`, legacy `sk-` and 48 alphanumerics;
+//! - Anthropic: `sk-ant-api03-`, 93 characters, then `AA`;
+//! - Google API keys: `AIza` and 35 characters (as GitHub secret scanning matches them);
+//! - AWS access key ids: `AKIA`/`ASIA` and 16 upper-case base32 (IAM "Unique identifiers");
+//! - GitHub: `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` and 36, `github_pat_` and 82;
+//! - Hugging Face `hf_` and 34, Slack `xox[abprs]-`, Stripe `sk_live_`/`rk_live_`,
+//!   npm `npm_` and 36, PyPI `pypi-AgEIcHlwaS5vcmc` macaroons, GitLab `glpat-` and 20.
 
 use regex::Regex;
 use std::sync::OnceLock;
@@ -20,14 +19,20 @@ pub(crate) struct KeyFormat {
 }
 
 const FORMATS: &[(&str, &str)] = &[
-    ("anthropic", r"sk-ant-(?:api|admin)0[0-9]-[A-Za-z0-9_-]{93}AA"),
+    (
+        "anthropic",
+        r"sk-ant-(?:api|admin)0[0-9]-[A-Za-z0-9_-]{93}AA",
+    ),
     (
         "openai",
         r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,200}|sk-[A-Za-z0-9]{48}",
     ),
     ("google-api-key", r"AIza[0-9A-Za-z_-]{35}"),
     ("aws-access-key-id", r"(?:AKIA|ASIA)[0-9A-Z]{16}"),
-    ("github-token", r"gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82}"),
+    (
+        "github-token",
+        r"gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82}",
+    ),
     ("huggingface", r"hf_[A-Za-z0-9]{34}"),
     ("slack", r"xox[abprs]-[0-9A-Za-z-]{10,72}"),
     ("stripe", r"[sr]k_live_[0-9A-Za-z]{24,99}"),
@@ -47,7 +52,9 @@ fn is_documented_example(value: &str) -> bool {
     let bytes = value.as_bytes();
     value.contains("EXAMPLE")
         || value.contains("example")
-        || bytes.windows(8).any(|w| w.iter().all(|&b| Some(&b) == w.first()))
+        || bytes
+            .windows(8)
+            .any(|w| w.iter().all(|&b| Some(&b) == w.first()))
 }
 
 fn formats() -> &'static [KeyFormat] {
@@ -58,7 +65,9 @@ fn formats() -> &'static [KeyFormat] {
             .filter_map(|(name, re)| {
                 // Tokens must not be part of a longer token.
                 let bounded = format!(r"(?:^|[^A-Za-z0-9_-])({re})(?:$|[^A-Za-z0-9_-])");
-                Regex::new(&bounded).ok().map(|regex| KeyFormat { name, regex })
+                Regex::new(&bounded)
+                    .ok()
+                    .map(|regex| KeyFormat { name, regex })
             })
             .collect()
     })
@@ -104,7 +113,10 @@ mod tests {
     #[test]
     fn formats_and_decoys() {
         let gh = format!("ghp_{}", "a1B2".repeat(9));
-        assert_eq!(names(&format!("export GITHUB_TOKEN={gh}")), ["github-token"]);
+        assert_eq!(
+            names(&format!("export GITHUB_TOKEN={gh}")),
+            ["github-token"]
+        );
         assert!(names(&format!("ghp_{}", "a".repeat(35))).is_empty());
         assert_eq!(names("AKIAZ7Q3NVBRC5W2X4P6"), ["aws-access-key-id"]);
         assert!(names("AKIAIOSFODNN7EXAMPLE").is_empty());
@@ -117,6 +129,8 @@ mod tests {
             names("aws_secret_access_key = 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"),
             ["aws-secret-access-key"]
         );
-        assert!(names("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").is_empty());
+        assert!(
+            names("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").is_empty()
+        );
     }
 }

@@ -17,15 +17,33 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         || v.starts_with('{')
         || v.chars().all(|c| c == v.chars().next().unwrap_or('x'))
         || [
-            "your", "example", "changeme", "change_me", "change-me", "placeholder", "xxxx",
-            "****", "dummy", "replace", "todo", "redacted", "...", "secret_here", "insert",
+            "your",
+            "example",
+            "changeme",
+            "change_me",
+            "change-me",
+            "placeholder",
+            "xxxx",
+            "****",
+            "dummy",
+            "replace",
+            "todo",
+            "redacted",
+            "...",
+            "secret_here",
+            "insert",
         ]
         .iter()
         .any(|p| lower.contains(p))
 }
 
 /// Recognised API keys in free text (history, `.env`), one exposure each.
-pub(crate) fn keys_in_text(kind: ExposureKind, path: &Path, text: &str, what: &str) -> Vec<Exposure> {
+pub(crate) fn keys_in_text(
+    kind: ExposureKind,
+    path: &Path,
+    text: &str,
+    what: &str,
+) -> Vec<Exposure> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         for k in patterns::find_keys(line) {
@@ -99,7 +117,9 @@ pub(crate) fn aws(path: &Path, text: &str) -> Vec<Exposure> {
             continue;
         }
         let profile = section.trim_start_matches("profile ").to_string();
-        let key_id = entries.iter().find(|(s, _, k, _)| s == section && k == "aws_access_key_id");
+        let key_id = entries
+            .iter()
+            .find(|(s, _, k, _)| s == section && k == "aws_access_key_id");
         if key_id.is_some_and(|(_, _, _, v)| v.contains("EXAMPLE")) {
             continue;
         }
@@ -139,7 +159,10 @@ pub(crate) fn gcp_json(path: &Path, text: &str) -> Option<Exposure> {
         let email = field("client_email").unwrap_or("unknown account");
         (format!("service-account key for {email}"), pk)
     } else if let Some(rt) = field("refresh_token") {
-        ("user refresh token (application default credentials)".to_string(), rt)
+        (
+            "user refresh token (application default credentials)".to_string(),
+            rt,
+        )
     } else {
         return None;
     };
@@ -171,7 +194,9 @@ pub(crate) fn kube(path: &Path, text: &str) -> Vec<Exposure> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim().trim_start_matches("- ").trim();
-        let Some((k, v)) = line.split_once(':') else { continue };
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
         let (k, v) = (k.trim(), v.trim().trim_matches(|c| c == '"' || c == '\''));
         let what = match k {
             "token" => "bearer token",
@@ -185,9 +210,13 @@ pub(crate) fn kube(path: &Path, text: &str) -> Vec<Exposure> {
             continue;
         }
         out.push(
-            Exposure::new(ExposureKind::KubeConfig, path, format!("kubeconfig user {what}"))
-                .line(i + 1)
-                .fingerprint(Secret::new(v.as_bytes()).fingerprint()),
+            Exposure::new(
+                ExposureKind::KubeConfig,
+                path,
+                format!("kubeconfig user {what}"),
+            )
+            .line(i + 1)
+            .fingerprint(Secret::new(v.as_bytes()).fingerprint()),
         );
     }
     out
@@ -203,9 +232,12 @@ pub(crate) fn docker(path: &Path, text: &str) -> Vec<Exposure> {
     };
     let mut out = Vec::new();
     for (registry, entry) in auths {
-        let secret = ["auth", "identitytoken", "password"]
-            .iter()
-            .find_map(|k| entry.get(*k).and_then(|x| x.as_str()).filter(|s| !s.is_empty()));
+        let secret = ["auth", "identitytoken", "password"].iter().find_map(|k| {
+            entry
+                .get(*k)
+                .and_then(|x| x.as_str())
+                .filter(|s| !s.is_empty())
+        });
         if let Some(s) = secret {
             out.push(
                 Exposure::new(
@@ -229,14 +261,20 @@ pub(crate) fn npmrc(path: &Path, text: &str) -> Vec<Exposure> {
         if line.starts_with('#') || line.starts_with(';') {
             continue;
         }
-        let Some((k, v)) = line.split_once('=') else { continue };
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
         let k = k.trim();
         let name = k.rsplit(':').next().unwrap_or(k);
         if !matches!(name, "_authToken" | "_auth" | "_password") || is_placeholder(v) {
             continue;
         }
         let scope = k.strip_suffix(name).unwrap_or("").trim_end_matches(':');
-        let scope = if scope.is_empty() { "default registry" } else { scope };
+        let scope = if scope.is_empty() {
+            "default registry"
+        } else {
+            scope
+        };
         out.push(
             Exposure::new(ExposureKind::NpmToken, path, format!("{name} for {scope}"))
                 .line(i + 1)
@@ -252,7 +290,11 @@ pub(crate) fn pypirc(path: &Path, text: &str) -> Vec<Exposure> {
         .into_iter()
         .filter(|(_, _, k, v)| k == "password" && !is_placeholder(v))
         .map(|(section, line, _, v)| {
-            let token = if v.starts_with("pypi-") { "API token" } else { "password" };
+            let token = if v.starts_with("pypi-") {
+                "API token"
+            } else {
+                "password"
+            };
             Exposure::new(
                 ExposureKind::PypiCredentials,
                 path,
@@ -269,9 +311,15 @@ pub(crate) fn git_credentials(path: &Path, text: &str) -> Vec<Exposure> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
-        let Some((scheme, rest)) = line.split_once("://") else { continue };
-        let Some((userinfo, host)) = rest.rsplit_once('@') else { continue };
-        let Some((_, secret)) = userinfo.split_once(':') else { continue };
+        let Some((scheme, rest)) = line.split_once("://") else {
+            continue;
+        };
+        let Some((userinfo, host)) = rest.rsplit_once('@') else {
+            continue;
+        };
+        let Some((_, secret)) = userinfo.split_once(':') else {
+            continue;
+        };
         if secret.is_empty() {
             continue;
         }
@@ -336,13 +384,27 @@ pub(crate) fn dotenv(path: &Path, text: &str, template: bool) -> Vec<Exposure> {
         if line.starts_with('#') {
             continue;
         }
-        let Some((k, v)) = line.split_once('=') else { continue };
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
         let name = k.trim().to_ascii_uppercase();
-        let secretish = ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH", "PRIVATE"]
-            .iter()
-            .any(|s| name.contains(s));
+        let secretish = [
+            "KEY",
+            "TOKEN",
+            "SECRET",
+            "PASSWORD",
+            "PASSWD",
+            "CREDENTIAL",
+            "AUTH",
+            "PRIVATE",
+        ]
+        .iter()
+        .any(|s| name.contains(s));
         let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
-        if !secretish || is_placeholder(v) || out.iter().any(|e| e.line == u32::try_from(i + 1).ok()) {
+        if !secretish
+            || is_placeholder(v)
+            || out.iter().any(|e| e.line == u32::try_from(i + 1).ok())
+        {
             continue;
         }
         out.push(

@@ -174,9 +174,15 @@ impl Scanner {
             }
         }
         for p in files {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if name.ends_with(".pub")
-                || matches!(name.as_str(), "known_hosts" | "known_hosts.old" | "config" | "authorized_keys")
+                || matches!(
+                    name.as_str(),
+                    "known_hosts" | "known_hosts.old" | "config" | "authorized_keys"
+                )
             {
                 continue;
             }
@@ -190,7 +196,10 @@ impl Scanner {
 
     /// gcloud's SQLite credential stores: their presence is the exposure.
     fn gcloud_databases(&mut self) {
-        for rel in [".config/gcloud/credentials.db", ".config/gcloud/access_tokens.db"] {
+        for rel in [
+            ".config/gcloud/credentials.db",
+            ".config/gcloud/access_tokens.db",
+        ] {
             let p = self.home.join(rel);
             if let Some(real) = self.inside(&p)
                 && fs::metadata(&real).is_ok_and(|m| m.is_file() && m.len() > 0)
@@ -205,7 +214,9 @@ impl Scanner {
         for p in self.list_dir(&self.home.join(".config/gcloud/legacy_credentials")) {
             let file = p.join("adc.json");
             if let Some(text) = self.read(&file, self.opts.max_file_size) {
-                self.report.exposures.extend(readers::gcp_json(&file, &text));
+                self.report
+                    .exposures
+                    .extend(readers::gcp_json(&file, &text));
             }
         }
     }
@@ -250,7 +261,10 @@ impl Scanner {
             if seen > self.opts.max_entries {
                 self.report.errors.push(InputError::new(
                     &self.home,
-                    format!("stopped the .env walk after {} entries", self.opts.max_entries),
+                    format!(
+                        "stopped the .env walk after {} entries",
+                        self.opts.max_entries
+                    ),
                 ));
                 break;
             }
@@ -279,15 +293,21 @@ impl Scanner {
                 continue;
             };
             if is_env {
-                let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase());
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_ascii_lowercase());
                 let template = name.is_some_and(|n| {
                     ["example", "sample", "template", "dist", "defaults"]
                         .iter()
                         .any(|t| n.contains(t))
                 });
-                self.report.exposures.extend(readers::dotenv(&path, &text, template));
+                self.report
+                    .exposures
+                    .extend(readers::dotenv(&path, &text, template));
             } else if text.contains("\"service_account\"") || text.contains("\"refresh_token\"") {
-                self.report.exposures.extend(readers::gcp_json(&path, &text));
+                self.report
+                    .exposures
+                    .extend(readers::gcp_json(&path, &text));
             }
         }
     }
@@ -297,8 +317,14 @@ impl Scanner {
             (self.home.join(".bitcoin/wallet.dat"), "Bitcoin Core wallet"),
             (self.home.join(".litecoin/wallet.dat"), "Litecoin wallet"),
             (self.home.join(".dogecoin/wallet.dat"), "Dogecoin wallet"),
-            (self.home.join(".config/Exodus/exodus.wallet"), "Exodus wallet"),
-            (self.home.join(".config/solana/id.json"), "Solana CLI keypair"),
+            (
+                self.home.join(".config/Exodus/exodus.wallet"),
+                "Exodus wallet",
+            ),
+            (
+                self.home.join(".config/solana/id.json"),
+                "Solana CLI keypair",
+            ),
         ];
         for p in self.list_dir(&self.home.join(".bitcoin/wallets")) {
             candidates.push((p.join("wallet.dat"), "Bitcoin Core wallet"));

@@ -148,7 +148,11 @@ fn modified_finding(report: &VerifyReport, issue: &Issue) -> Finding {
     )
     .package(&dist.package)
     .location(record_location(report, issue))
-    .evidence(format!("RECORD: {} size {}", b64(expected), size_str(*expected_size)))
+    .evidence(format!(
+        "RECORD: {} size {}",
+        b64(expected),
+        size_str(*expected_size)
+    ))
     .evidence(format!(
         "on disk: {} size {actual_size}",
         actual_record_string(expected, actual_hex)
@@ -234,7 +238,10 @@ fn other_issue_finding(report: &VerifyReport, issue: &Issue) -> Finding {
         .severity(Severity::Medium),
         IssueKind::Unverifiable { algorithm } => base(
             &rules::RECORD_INVALID,
-            format!("{} is listed with {algorithm}, which is not checked", issue.record_path),
+            format!(
+                "{} is listed with {algorithm}, which is not checked",
+                issue.record_path
+            ),
         ),
         IssueKind::Unreadable { message } => base(
             &rules::MISSING,
@@ -259,10 +266,7 @@ fn unowned_finding(u: &Unowned) -> Finding {
             "an importable top-level module that may shadow a real one",
         ),
         UnownedKind::TopLevelPackage => (Severity::Medium, "an importable package folder"),
-        UnownedKind::NestedModule => (
-            Severity::Medium,
-            "code dropped inside an installed package",
-        ),
+        UnownedKind::NestedModule => (Severity::Medium, "code dropped inside an installed package"),
         UnownedKind::Other => (Severity::Low, "not code Python loads by itself"),
     };
     let thing = if u.is_dir {

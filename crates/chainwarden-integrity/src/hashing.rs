@@ -127,10 +127,7 @@ mod tests {
         let d = hash_reader(&data[..], all, &mut buf).unwrap();
         assert_eq!(d.size, 3000);
         assert_eq!(d.sha256, Some(sha256(&data)));
-        assert_eq!(
-            d.sha512.as_deref(),
-            Some(Sha512::digest(&data).as_slice())
-        );
+        assert_eq!(d.sha512.as_deref(), Some(Sha512::digest(&data).as_slice()));
         let empty = hash_reader(&b""[..], all, &mut buf).unwrap();
         assert_eq!(
             hex(&empty.sha256.unwrap()),

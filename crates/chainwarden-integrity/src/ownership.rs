@@ -84,7 +84,9 @@ pub fn env_root_for(site_dir: &Path) -> PathBuf {
             .and_then(|n| n.to_str())
             .is_some_and(f)
     };
-    if is(parent, &|n| n.starts_with("python") || n.starts_with("pypy")) {
+    if is(parent, &|n| {
+        n.starts_with("python") || n.starts_with("pypy")
+    }) {
         let lib = parent.and_then(Path::parent);
         if is(lib, &|n| n == "lib" || n == "lib64" || n == "Lib")
             && let Some(root) = lib.and_then(Path::parent)
@@ -176,8 +178,7 @@ fn read_record(own: &mut Ownership, dist: usize, record_path: &Path) {
     let text = match fsutil::read_text(record_path, fsutil::MAX_TEXT_FILE) {
         Ok(t) => t,
         Err(e) => {
-            own.errors
-                .push(InputError::new(record_path, e.to_string()));
+            own.errors.push(InputError::new(record_path, e.to_string()));
             return;
         }
     };
@@ -260,7 +261,10 @@ mod tests {
             env_root_for(Path::new("/usr/lib/python3/dist-packages")),
             Path::new("/usr")
         );
-        assert_eq!(env_root_for(Path::new("C:/v/Lib/site-packages")), Path::new("C:/v"));
+        assert_eq!(
+            env_root_for(Path::new("C:/v/Lib/site-packages")),
+            Path::new("C:/v")
+        );
         assert_eq!(env_root_for(Path::new("/opt/sp")), Path::new("/opt/sp"));
     }
 

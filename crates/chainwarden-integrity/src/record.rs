@@ -347,7 +347,12 @@ mod tests {
         let paths: Vec<_> = r.entries.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["pkg/a,b.py", "pkg/say \"hi\".txt", "pkg/two\nlines", "after"]
+            [
+                "pkg/a,b.py",
+                "pkg/say \"hi\".txt",
+                "pkg/two\nlines",
+                "after"
+            ]
         );
         // the quoted newline moves the line counter
         assert_eq!(r.entries[3].line, 5);
@@ -362,7 +367,10 @@ mod tests {
              c,md5=1B2M2Y8AsgTpgAmY7PhCfg,0\n",
         );
         assert!(r.errors.is_empty(), "{:?}", r.errors);
-        assert_eq!(r.entries[0].hash.as_ref().unwrap().algorithm, HashAlgorithm::Sha512);
+        assert_eq!(
+            r.entries[0].hash.as_ref().unwrap().algorithm,
+            HashAlgorithm::Sha512
+        );
         assert_eq!(
             r.entries[1].hash.as_ref().unwrap().hex(),
             "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b"
@@ -402,7 +410,15 @@ mod tests {
 
     #[test]
     fn arbitrary_input_never_panics() {
-        for s in ["", "\"", ",,,,", "\"\"\"", "\r\r\n\n", "a\"b,c", "é,sha256=é,é"] {
+        for s in [
+            "",
+            "\"",
+            ",,,,",
+            "\"\"\"",
+            "\r\r\n\n",
+            "a\"b,c",
+            "é,sha256=é,é",
+        ] {
             let _ = parse(s);
         }
     }

@@ -205,7 +205,10 @@ pub fn verify_site_dir(site_dir: &Path, env_root: &Path, opts: &VerifyOptions) -
         report.stats.entries += 1;
         let issue = |kind| Issue {
             dist: e.dist,
-            path: e.resolved.clone().unwrap_or_else(|| PathBuf::from(&e.entry.path)),
+            path: e
+                .resolved
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(&e.entry.path)),
             record_path: e.entry.path.clone(),
             record_line: e.entry.line,
             kind,
@@ -242,7 +245,9 @@ pub fn verify_site_dir(site_dir: &Path, env_root: &Path, opts: &VerifyOptions) -
     report.owners = own.owners;
     report.record_errors = own.record_errors;
     report.errors.extend(own.errors);
-    report.issues.sort_by(|a, b| (a.dist, &a.path).cmp(&(b.dist, &b.path)));
+    report
+        .issues
+        .sort_by(|a, b| (a.dist, &a.path).cmp(&(b.dist, &b.path)));
     report.stats.seconds = started.elapsed().as_secs_f64();
     report
 }
@@ -280,11 +285,7 @@ fn read_one(path: &Path, canon_root: &Path, wanted: Wanted, buf: &mut [u8]) -> F
     }
 }
 
-fn check_entry(
-    e: &ownership::OwnedEntry,
-    path: &Path,
-    outcome: &FileOutcome,
-) -> Option<IssueKind> {
+fn check_entry(e: &ownership::OwnedEntry, path: &Path, outcome: &FileOutcome) -> Option<IssueKind> {
     let hash = e.entry.hash.as_ref();
     match outcome {
         FileOutcome::Missing => {

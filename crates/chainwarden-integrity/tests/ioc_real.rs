@@ -49,7 +49,10 @@ fn shipped_indicators_cover_the_advisories() {
         }
         for file in iocs["files"].as_array().into_iter().flatten() {
             for p in file["paths"].as_array().into_iter().flatten() {
-                assert!(set.contains(IndicatorKind::Filename, p.as_str().unwrap()), "{id}: {p}");
+                assert!(
+                    set.contains(IndicatorKind::Filename, p.as_str().unwrap()),
+                    "{id}: {p}"
+                );
                 checked += 1;
             }
         }
@@ -75,7 +78,13 @@ fn litellm_fixture_verifies_clean_and_matches_indicators() {
     assert_eq!(report.distributions.len(), 3);
 
     let matcher = IocSet::builtin().matcher();
-    let hits = scan_site_dir(&site, &root, &matcher, &IocScanOptions::default(), Some(&report));
+    let hits = scan_site_dir(
+        &site,
+        &root,
+        &matcher,
+        &IocScanOptions::default(),
+        Some(&report),
+    );
     let pth = site.join("litellm_init.pth");
     let in_pth: Vec<(IndicatorKind, &str, &MatchedBy)> = hits
         .hits
@@ -99,7 +108,12 @@ fn litellm_fixture_verifies_clean_and_matches_indicators() {
         && *v == "litellm_init.pth"
         && **b == MatchedBy::FileName));
     // The benign setuptools .pth matches nothing.
-    assert!(!hits.hits.iter().any(|h| h.path.ends_with("distutils-precedence.pth")));
+    assert!(
+        !hits
+            .hits
+            .iter()
+            .any(|h| h.path.ends_with("distutils-precedence.pth"))
+    );
 
     let findings = ioc_findings(&hits);
     assert!(!findings.is_empty());
@@ -114,7 +128,12 @@ fn litellm_fixture_verifies_clean_and_matches_indicators() {
     // Without a verify report (plain `scan`), the same matches, owners from RECORD.
     let plain = scan_site_dir(&site, &root, &matcher, &IocScanOptions::default(), None);
     assert_eq!(plain.hits.len(), hits.hits.len());
-    assert!(plain.hits.iter().all(|h| h.owner.as_ref().unwrap().name == "litellm"));
+    assert!(
+        plain
+            .hits
+            .iter()
+            .all(|h| h.owner.as_ref().unwrap().name == "litellm")
+    );
 
     // Deep mode also reads the payload inside litellm/proxy/proxy_server.py.
     let deep = scan_site_dir(
@@ -128,7 +147,9 @@ fn litellm_fixture_verifies_clean_and_matches_indicators() {
         Some(&report),
     );
     assert!(
-        deep.hits.iter().any(|h| h.path.ends_with("litellm/proxy/proxy_server.py")),
+        deep.hits
+            .iter()
+            .any(|h| h.path.ends_with("litellm/proxy/proxy_server.py")),
         "{:#?}",
         deep.hits
     );
@@ -157,11 +178,24 @@ fn user_indicators_merge_and_match_hashes_and_paths() {
     .unwrap();
     let mut set = IocSet::builtin();
     let before = set.indicators().len();
-    assert_eq!(set.load_extra(&extra).unwrap(), 2, "the duplicate is merged");
+    assert_eq!(
+        set.load_extra(&extra).unwrap(),
+        2,
+        "the duplicate is merged"
+    );
     assert_eq!(set.indicators().len(), before + 2);
     let matcher = set.matcher();
-    for verify in [None, Some(verify_site_dir(&site, &root, &VerifyOptions::default()))] {
-        let r = scan_site_dir(&site, &root, &matcher, &IocScanOptions::default(), verify.as_ref());
+    for verify in [
+        None,
+        Some(verify_site_dir(&site, &root, &VerifyOptions::default())),
+    ] {
+        let r = scan_site_dir(
+            &site,
+            &root,
+            &matcher,
+            &IocScanOptions::default(),
+            verify.as_ref(),
+        );
         assert!(
             r.hits
                 .iter()
@@ -178,7 +212,14 @@ fn user_indicators_merge_and_match_hashes_and_paths() {
     assert_eq!(h.len(), 1);
     assert_eq!(h[0].by, MatchedBy::PathExists);
 
-    fs::write(&extra, "[[indicator]]\nkind = \"sha256\"\nvalue = \"zz\"\nsource = \"x\"\n").unwrap();
+    fs::write(
+        &extra,
+        "[[indicator]]\nkind = \"sha256\"\nvalue = \"zz\"\nsource = \"x\"\n",
+    )
+    .unwrap();
     let err = set.load_extra(&extra).unwrap_err().to_string();
-    assert!(err.contains("extra.toml") && err.contains("64 hex"), "{err}");
+    assert!(
+        err.contains("extra.toml") && err.contains("64 hex"),
+        "{err}"
+    );
 }

@@ -58,13 +58,14 @@ fn fresh_venv_is_clean() {
     assert!(report.unowned.is_empty(), "{:#?}", report.unowned);
     // Console scripts outside site-packages were hashed too.
     assert!(
-        report
-            .sha256
-            .keys()
-            .any(|p| p.ends_with("bin/black")),
+        report.sha256.keys().any(|p| p.ends_with("bin/black")),
         "bin/black not verified"
     );
-    assert!(report.stats.files > 500 && report.stats.bytes > 1_000_000, "{:?}", report.stats);
+    assert!(
+        report.stats.files > 500 && report.stats.bytes > 1_000_000,
+        "{:?}",
+        report.stats
+    );
 }
 
 #[test]
@@ -78,13 +79,19 @@ fn one_byte_edit_is_exactly_one_modified_finding() {
     fs::write(&target, &bytes).unwrap();
 
     let (f, _) = findings(&venv);
-    let modified: Vec<&Finding> = f.iter().filter(|f| f.rule == "integrity/modified").collect();
+    let modified: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.rule == "integrity/modified")
+        .collect();
     assert_eq!(modified.len(), 1, "{modified:#?}");
     let m = modified[0];
     assert_eq!(m.severity, Severity::High);
     assert_eq!(m.confidence, Confidence::High);
     let pkg = m.package.as_ref().unwrap();
-    assert_eq!((pkg.name.as_str(), pkg.version.as_str()), ("requests", "2.32.3"));
+    assert_eq!(
+        (pkg.name.as_str(), pkg.version.as_str()),
+        ("requests", "2.32.3")
+    );
     assert_eq!(m.location.as_ref().unwrap().path, target);
     assert!(m.message.contains("requests/api.py"), "{}", m.message);
     assert_eq!(serious(&f).len(), 1, "{f:#?}");
@@ -100,7 +107,10 @@ fn same_size_edit_and_size_only_change_are_both_caught() {
     bytes.extend_from_slice(b"\nimport os\n");
     fs::write(&target, &bytes).unwrap();
     let (f, _) = findings(&venv);
-    let m: Vec<_> = f.iter().filter(|f| f.rule == "integrity/modified").collect();
+    let m: Vec<_> = f
+        .iter()
+        .filter(|f| f.rule == "integrity/modified")
+        .collect();
     assert_eq!(m.len(), 1, "{m:#?}");
     assert_eq!(m[0].package.as_ref().unwrap().name, "rich");
     assert!(m[0].evidence.iter().any(|e| e.contains("on disk: sha256=")));
@@ -136,7 +146,13 @@ fn dropped_startup_files_are_unowned_and_high() {
         .iter()
         .filter(|f| f.rule == "integrity/unowned")
         .map(|f| {
-            let p = f.location.as_ref().unwrap().path.strip_prefix(&site).unwrap();
+            let p = f
+                .location
+                .as_ref()
+                .unwrap()
+                .path
+                .strip_prefix(&site)
+                .unwrap();
             (p.display().to_string(), f.severity)
         })
         .collect();
@@ -164,14 +180,27 @@ fn escapes_are_refused_not_read() {
     // A RECORD entry climbing out of the environment root.
     let record = dist_info(&site, "idna").join("RECORD");
     let mut text = fs::read_to_string(&record).unwrap();
-    text.push_str("../../../../../../../../etc/passwd,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n");
+    text.push_str(
+        "../../../../../../../../etc/passwd,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n",
+    );
     fs::write(&record, text).unwrap();
 
     let (f, report) = findings(&venv);
-    let outside: Vec<_> = f.iter().filter(|f| f.rule == "integrity/outside-root").collect();
+    let outside: Vec<_> = f
+        .iter()
+        .filter(|f| f.rule == "integrity/outside-root")
+        .collect();
     assert_eq!(outside.len(), 2, "{outside:#?}");
-    assert!(outside.iter().any(|f| f.package.as_ref().unwrap().name == "requests"));
-    assert!(outside.iter().any(|f| f.package.as_ref().unwrap().name == "idna"));
+    assert!(
+        outside
+            .iter()
+            .any(|f| f.package.as_ref().unwrap().name == "requests")
+    );
+    assert!(
+        outside
+            .iter()
+            .any(|f| f.package.as_ref().unwrap().name == "idna")
+    );
     assert!(!report.sha256.contains_key(&help));
     assert!(!report.sha256.keys().any(|p| p.ends_with("etc/passwd")));
 }
@@ -185,9 +214,15 @@ fn rewritten_script_is_graded_as_a_quirk() {
     assert!(first.starts_with("#!"));
     fs::write(&script, format!("#!/opt/moved/venv/bin/python\n{rest}")).unwrap();
     let (f, _) = findings(&venv);
-    let m: Vec<_> = f.iter().filter(|f| f.rule == "integrity/modified").collect();
+    let m: Vec<_> = f
+        .iter()
+        .filter(|f| f.rule == "integrity/modified")
+        .collect();
     assert_eq!(m.len(), 1, "{m:#?}");
-    assert_eq!((m[0].severity, m[0].confidence), (Severity::Medium, Confidence::Low));
+    assert_eq!(
+        (m[0].severity, m[0].confidence),
+        (Severity::Medium, Confidence::Low)
+    );
     assert_eq!(m[0].package.as_ref().unwrap().name, "black");
 }
 
@@ -207,10 +242,20 @@ fn wholesale_rewrite_of_a_distribution_is_one_grouped_finding() {
     }
     assert!(n >= 5);
     let (f, _) = findings(&venv);
-    let m: Vec<_> = f.iter().filter(|f| f.rule == "integrity/modified").collect();
+    let m: Vec<_> = f
+        .iter()
+        .filter(|f| f.rule == "integrity/modified")
+        .collect();
     assert_eq!(m.len(), 1, "{m:#?}");
-    assert_eq!((m[0].severity, m[0].confidence), (Severity::Medium, Confidence::Low));
-    assert!(m[0].message.contains(&format!("{n} of ")), "{}", m[0].message);
+    assert_eq!(
+        (m[0].severity, m[0].confidence),
+        (Severity::Medium, Confidence::Low)
+    );
+    assert!(
+        m[0].message.contains(&format!("{n} of ")),
+        "{}",
+        m[0].message
+    );
     assert_eq!(m[0].package.as_ref().unwrap().name, "idna");
 }
 
@@ -220,7 +265,10 @@ fn distribution_without_record_is_noted() {
     let site = testkit::site_packages(&venv);
     fs::remove_file(dist_info(&site, "certifi").join("RECORD")).unwrap();
     let (f, _) = findings(&venv);
-    let nr: Vec<_> = f.iter().filter(|f| f.rule == "integrity/no-record").collect();
+    let nr: Vec<_> = f
+        .iter()
+        .filter(|f| f.rule == "integrity/no-record")
+        .collect();
     assert_eq!(nr.len(), 1, "{nr:#?}");
     assert_eq!(nr[0].severity, Severity::Info);
     // Its files are now unowned: certifi/ is one folder finding.
