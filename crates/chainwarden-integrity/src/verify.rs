@@ -196,8 +196,11 @@ pub fn verify_site_dir(site_dir: &Path, env_root: &Path, opts: &VerifyOptions) -
     let outcomes: HashMap<&Path, FileOutcome> = wanted
         .into_par_iter()
         .map_init(
-            || vec![0u8; buffer_size],
-            |buf, (path, w)| (path, read_one(path, &canon_root, w, buf)),
+            || Worker {
+                buf: vec![0u8; buffer_size],
+                parents: HashMap::new(),
+            },
+            |worker, (path, w)| (path, read_one(path, &canon_root, w, worker)),
         )
         .collect();
 
@@ -252,21 +255,44 @@ pub fn verify_site_dir(site_dir: &Path, env_root: &Path, opts: &VerifyOptions) -
     report
 }
 
+/// Per-thread state: the read buffer and the canonical form of the folders
+/// seen so far (most files share a few hundred folders; resolving each file's
+/// full path would cost a syscall per path component).
+struct Worker {
+    buf: Vec<u8>,
+    parents: HashMap<PathBuf, Option<PathBuf>>,
+}
+
 /// Reads one file if it is a regular file inside the root (symlinks inside
 /// the root are followed; out of it, refused).
-fn read_one(path: &Path, canon_root: &Path, wanted: Wanted, buf: &mut [u8]) -> FileOutcome {
-    match fs::symlink_metadata(path) {
+fn read_one(path: &Path, canon_root: &Path, wanted: Wanted, worker: &mut Worker) -> FileOutcome {
+    let meta = match fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileOutcome::Missing,
         Err(e) => return FileOutcome::Unreadable(e.to_string()),
-        Ok(_) => {}
-    }
+        Ok(m) => m,
+    };
+    let is_link = meta.file_type().is_symlink();
     // Resolves every link on the way, including parent folders.
-    let real = match fs::canonicalize(path) {
-        Ok(r) => r,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return FileOutcome::Outside("a dangling symlink".to_string());
+    let real = if is_link {
+        match fs::canonicalize(path) {
+            Ok(r) => r,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return FileOutcome::Outside("a dangling symlink".to_string());
+            }
+            Err(e) => return FileOutcome::Unreadable(e.to_string()),
         }
-        Err(e) => return FileOutcome::Unreadable(e.to_string()),
+    } else {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return FileOutcome::NotRegular;
+        };
+        let canon_parent = worker
+            .parents
+            .entry(parent.to_path_buf())
+            .or_insert_with(|| fs::canonicalize(parent).ok());
+        match canon_parent {
+            Some(p) => p.join(name),
+            None => return FileOutcome::Unreadable("its folder cannot be resolved".to_string()),
+        }
     };
     if !real.starts_with(canon_root) {
         return FileOutcome::Outside(format!(
@@ -274,12 +300,15 @@ fn read_one(path: &Path, canon_root: &Path, wanted: Wanted, buf: &mut [u8]) -> F
             real.display()
         ));
     }
-    match fs::metadata(&real) {
-        Ok(m) if m.is_file() => {}
-        Ok(_) => return FileOutcome::NotRegular,
-        Err(e) => return FileOutcome::Unreadable(e.to_string()),
+    let is_file = if is_link {
+        fs::metadata(&real).is_ok_and(|m| m.is_file())
+    } else {
+        meta.is_file()
+    };
+    if !is_file {
+        return FileOutcome::NotRegular;
     }
-    match hashing::hash_file(&real, wanted, buf) {
+    match hashing::hash_file(&real, wanted, &mut worker.buf) {
         Ok(d) => FileOutcome::Read(d),
         Err(e) => FileOutcome::Unreadable(e.to_string()),
     }

@@ -276,3 +276,70 @@ fn distribution_without_record_is_noted() {
     assert_eq!(unowned.len(), 1, "{unowned:#?}");
     assert!(unowned[0].message.contains("certifi"));
 }
+
+#[test]
+fn other_algorithms_bad_lines_and_egg_info_owners() {
+    use base64::Engine;
+    use sha2::Digest;
+    let (_tmp, venv) = copy_venv();
+    let site = testkit::site_packages(&venv);
+    // A distribution recorded with sha512 and md5, plus a malformed line.
+    let dist = site.join("demo_pkg-1.0.dist-info");
+    fs::create_dir_all(&dist).unwrap();
+    fs::create_dir_all(site.join("demo_pkg")).unwrap();
+    let body = b"VALUE = 1\n";
+    fs::write(site.join("demo_pkg/__init__.py"), body).unwrap();
+    fs::write(site.join("demo_pkg/extra.py"), body).unwrap();
+    let b64 = |d: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d);
+    let sha512 = b64(&sha2::Sha512::digest(body));
+    fs::write(
+        dist.join("RECORD"),
+        format!(
+            "demo_pkg/__init__.py,sha512={sha512},{}\n\
+             demo_pkg/extra.py,md5=1B2M2Y8AsgTpgAmY7PhCfg,{}\n\
+             \"demo_pkg/broken.py,sha256=,1\n",
+            body.len(),
+            body.len()
+        ),
+    )
+    .unwrap();
+    // A legacy egg-info install: owned through installed-files.txt.
+    let egg = site.join("legacy_pkg-0.1-py3.11.egg-info");
+    fs::create_dir_all(&egg).unwrap();
+    fs::create_dir_all(site.join("legacy_pkg")).unwrap();
+    fs::write(site.join("legacy_pkg/__init__.py"), b"").unwrap();
+    fs::write(
+        egg.join("installed-files.txt"),
+        "../legacy_pkg/__init__.py\nPKG-INFO\n",
+    )
+    .unwrap();
+
+    let (f, report) = findings(&venv);
+    let demo: Vec<(&str, u32)> = f
+        .iter()
+        .filter(|f| f.package.as_ref().is_some_and(|p| p.name == "demo-pkg"))
+        .map(|f| {
+            (
+                f.rule.as_str(),
+                f.location.as_ref().and_then(|l| l.line).unwrap_or(0),
+            )
+        })
+        .collect();
+    // sha512 verified clean; md5 unverifiable; the unterminated quote named by line.
+    assert_eq!(
+        demo,
+        [
+            ("integrity/record-invalid", 0),
+            ("integrity/record-invalid", 3)
+        ],
+        "{f:#?}"
+    );
+    let legacy: Vec<_> = f
+        .iter()
+        .filter(|f| f.package.as_ref().is_some_and(|p| p.name == "legacy-pkg"))
+        .collect();
+    assert_eq!(legacy.len(), 1);
+    assert_eq!(legacy[0].rule, "integrity/no-record");
+    assert!(!f.iter().any(|f| f.rule == "integrity/unowned"), "{f:#?}");
+    assert!(report.record_errors[0].1.to_string().contains("RECORD:3"));
+}
