@@ -226,7 +226,19 @@ pub fn verify_site_dir(site_dir: &Path, env_root: &Path, opts: &VerifyOptions) -
             continue;
         };
         if let Some(kind) = check_entry(e, path, outcome) {
-            report.issues.push(issue(kind));
+            // A file two distributions list, matching the other one's RECORD,
+            // was overwritten by that distribution's later install (pip warns
+            // and goes on): not a change after installation.
+            let overwritten = matches!(kind, IssueKind::Modified { .. })
+                && own.owners.get(path).is_some_and(|o| o.len() > 1)
+                && own.entries.iter().any(|other| {
+                    other.dist != e.dist
+                        && other.resolved.as_deref() == Some(path.as_path())
+                        && check_entry(other, path, outcome).is_none()
+                });
+            if !overwritten {
+                report.issues.push(issue(kind));
+            }
         }
     }
     for (path, outcome) in &outcomes {

@@ -314,7 +314,20 @@ fn other_algorithms_bad_lines_and_egg_info_owners() {
     )
     .unwrap();
 
+    // A file two distributions list: the later install overwrote it.
+    for (name, content) in [("shared_a", b"A = 1\n"), ("shared_b", b"B = 2\n")] {
+        let d = site.join(format!("{name}-1.0.dist-info"));
+        fs::create_dir_all(&d).unwrap();
+        let h = b64(&sha2::Sha256::digest(content));
+        fs::write(d.join("RECORD"), format!("shared_mod.py,sha256={h},6\n")).unwrap();
+    }
+    fs::write(site.join("shared_mod.py"), b"B = 2\n").unwrap();
+
     let (f, report) = findings(&venv);
+    assert!(
+        !f.iter().any(|f| f.rule == "integrity/modified"),
+        "overwritten shared file reported: {f:#?}"
+    );
     let demo: Vec<(&str, u32)> = f
         .iter()
         .filter(|f| f.package.as_ref().is_some_and(|p| p.name == "demo-pkg"))
