@@ -108,10 +108,7 @@ fn record_location(report: &VerifyReport, issue: &Issue) -> Location {
     }
 }
 
-fn b64(digest_hex_or_bytes: &RecordHash) -> String {
-    digest_hex_or_bytes.to_record_string()
-}
-
+/// The on-disk digest written the way RECORD writes digests, for comparison.
 fn actual_record_string(expected: &RecordHash, actual_hex: &str) -> String {
     let bytes: Vec<u8> = (0..actual_hex.len() / 2)
         .filter_map(|i| {
@@ -150,7 +147,7 @@ fn modified_finding(report: &VerifyReport, issue: &Issue) -> Finding {
     .location(record_location(report, issue))
     .evidence(format!(
         "RECORD: {} size {}",
-        b64(expected),
+        expected.to_record_string(),
         size_str(*expected_size)
     ))
     .evidence(format!(

@@ -469,10 +469,11 @@ pub struct IocReport {
     pub errors: Vec<InputError>,
 }
 
-/// Matches indicators against one site-packages folder: file names of
-/// top-level entries and owned files, sha256 of every file `verify` hashed
-/// (when given) or of each file read, and content of top-level files (all
-/// files when `deep`). Symlinks are never followed.
+/// Matches indicators against one site-packages folder: names and content
+/// of top-level files (all files when `deep`), sha256 of each file read, and,
+/// when a `verify` report is given, the sha256 and names of every file it
+/// hashed. Symlinks are never followed. Without a verify report, RECORDs are
+/// read only when something matched, to name the owning distribution.
 pub fn scan_site_dir(
     site_dir: &Path,
     env_root: &Path,
@@ -481,67 +482,26 @@ pub fn scan_site_dir(
     verify: Option<&VerifyReport>,
 ) -> IocReport {
     let mut report = IocReport::default();
-    let own_storage;
-    let owners: &HashMap<PathBuf, Vec<usize>>;
-    let dists: Vec<Package>;
-    match verify {
-        Some(v) => {
-            owners = &v.owners;
-            dists = v.distributions.iter().map(|d| d.package.clone()).collect();
-        }
-        None => {
-            own_storage = ownership::read_ownership(site_dir, env_root);
-            owners = &own_storage.owners;
-            dists = own_storage
-                .distributions
-                .iter()
-                .map(|d| d.package.clone())
-                .collect();
-        }
-    }
-    let owner = |p: &Path| {
-        owners
-            .get(p)
-            .and_then(|v| v.first())
-            .and_then(|&i| dists.get(i))
-            .cloned()
-    };
-    let push = |report: &mut IocReport, idx: usize, path: &Path, by: MatchedBy| {
-        if let Some(ind) = matcher.indicator(idx) {
-            report.hits.push(IocHit {
-                indicator: ind.clone(),
-                path: path.to_path_buf(),
-                by,
-                owner: owner(path),
-            });
-        }
-    };
-
-    // Names of owned files (e.g. a RECORD listing litellm_init.pth).
-    for path in owners.keys() {
-        if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
-            for idx in matcher.match_filename(name, "PyPI") {
-                push(&mut report, idx, path, MatchedBy::FileName);
+    let mut raw: Vec<(usize, PathBuf, MatchedBy)> = Vec::new();
+    if let Some(v) = verify {
+        for path in v.owners.keys() {
+            if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+                for idx in matcher.match_filename(name, "PyPI") {
+                    raw.push((idx, path.clone(), MatchedBy::FileName));
+                }
             }
         }
-    }
-    // Hashes verify already computed.
-    if let Some(v) = verify {
         for (path, digest) in &v.sha256 {
             for idx in matcher.match_sha256(digest) {
-                push(&mut report, idx, path, MatchedBy::Sha256);
+                raw.push((idx, path.clone(), MatchedBy::Sha256));
             }
         }
     }
-
     let files = files_to_read(site_dir, opts, &mut report);
     for path in &files {
-        if owners.contains_key(path) {
-            continue;
-        }
         if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
             for idx in matcher.match_filename(name, "PyPI") {
-                push(&mut report, idx, path, MatchedBy::FileName);
+                raw.push((idx, path.clone(), MatchedBy::FileName));
             }
         }
     }
@@ -557,12 +517,48 @@ pub fn scan_site_dir(
             Ok((size, hits)) => {
                 report.files_read += 1;
                 report.bytes_read += size;
-                for h in hits {
-                    push(&mut report, h.indicator, &path, h.by);
-                }
+                raw.extend(hits.into_iter().map(|h| (h.indicator, path.clone(), h.by)));
             }
             Err(e) => report.errors.push(InputError::new(&path, e)),
         }
+    }
+    if raw.is_empty() {
+        return report;
+    }
+
+    let own_storage;
+    let (owners, dists): (&HashMap<PathBuf, Vec<usize>>, Vec<&Package>) = match verify {
+        Some(v) => (
+            &v.owners,
+            v.distributions.iter().map(|d| &d.package).collect(),
+        ),
+        None => {
+            own_storage = ownership::read_ownership(site_dir, env_root);
+            (
+                &own_storage.owners,
+                own_storage
+                    .distributions
+                    .iter()
+                    .map(|d| &d.package)
+                    .collect(),
+            )
+        }
+    };
+    for (idx, path, by) in raw {
+        let Some(ind) = matcher.indicator(idx) else {
+            continue;
+        };
+        let owner = owners
+            .get(&path)
+            .and_then(|v| v.first())
+            .and_then(|&i| dists.get(i))
+            .map(|p| (*p).clone());
+        report.hits.push(IocHit {
+            indicator: ind.clone(),
+            path,
+            by,
+            owner,
+        });
     }
     report
         .hits
