@@ -94,16 +94,14 @@ pub(crate) fn file_flows(path: &str, install_script: bool, hits: &[RawHit]) -> V
         && !has(&download_exec::FETCH_EXEC)
         && let Some(a) = first(&capability::EXEC)
     {
-        {
-            out.push(derived(
-                &download_exec::FETCH_EVAL,
-                download_exec::FETCH_EVAL.meta.default_severity,
-                path,
-                a.hit.line,
-                &format!("network and {}", a.hit.snippet),
-                a.hit.layer,
-            ));
-        }
+        out.push(derived(
+            &download_exec::FETCH_EVAL,
+            download_exec::FETCH_EVAL.meta.default_severity,
+            path,
+            a.hit.line,
+            &format!("network and {}", a.hit.snippet),
+            a.hit.layer,
+        ));
     }
 
     if install_script {
