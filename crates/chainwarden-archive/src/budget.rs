@@ -70,10 +70,7 @@ pub(crate) enum Overrun {
 
 /// Reads all of `r`, failing with the first bound that `cap` bytes exceed.
 /// `caps` are (bound, reason) pairs; the smallest applies.
-pub(crate) fn read_capped(
-    r: &mut dyn Read,
-    caps: &[(u64, Overrun)],
-) -> Result<Vec<u8>, ReadFail> {
+pub(crate) fn read_capped(r: &mut dyn Read, caps: &[(u64, Overrun)]) -> Result<Vec<u8>, ReadFail> {
     let (cap, why) = caps
         .iter()
         .copied()

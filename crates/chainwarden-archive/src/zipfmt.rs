@@ -94,12 +94,10 @@ pub(crate) fn read(
                 path,
                 limit: budget.limits.max_entry_bytes,
             }),
-            Err(ReadFail::Over(Overrun::Ratio)) => {
-                out.anomalies.push(Anomaly::CompressionRatio {
-                    path,
-                    ratio_limit: budget.limits.max_ratio,
-                })
-            }
+            Err(ReadFail::Over(Overrun::Ratio)) => out.anomalies.push(Anomaly::CompressionRatio {
+                path,
+                ratio_limit: budget.limits.max_ratio,
+            }),
             Err(ReadFail::Over(Overrun::Total)) => {
                 budget.exhaust_bytes();
                 break;
