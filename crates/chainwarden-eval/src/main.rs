@@ -32,6 +32,8 @@ pub(crate) struct Args {
     limit: Option<usize>,
     /// Print every sample's verdict and misses.
     verbose: bool,
+    /// Only inspect this path and print each package's verdict and time.
+    inspect: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args> {
@@ -46,6 +48,7 @@ fn parse_args() -> Result<Args> {
         guarddog_benign: 30,
         limit: None,
         verbose: false,
+        inspect: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -58,6 +61,7 @@ fn parse_args() -> Result<Args> {
             "--guarddog-benign" => a.guarddog_benign = value("--guarddog-benign")?.parse()?,
             "--limit" => a.limit = Some(value("--limit")?.parse()?),
             "-v" | "--verbose" => a.verbose = true,
+            "--inspect" => a.inspect = Some(value("--inspect")?.into()),
             "-h" | "--help" => {
                 println!(
                     "usage: chainwarden-eval [--samples DIR] [--aienv DIR] [--guarddog] \
@@ -73,6 +77,10 @@ fn parse_args() -> Result<Args> {
 
 fn main() -> Result<()> {
     let args = parse_args()?;
+    if let Some(path) = &args.inspect {
+        report::inspect_one(path);
+        return Ok(());
+    }
     let mut all = manifest::read(&args.samples.join("MANIFEST.tsv"))?;
     if let Some(n) = args.limit {
         all.truncate(n);

@@ -94,6 +94,23 @@ pub(crate) fn samples(all: &[Sample], ours: &OursRun, verbose: bool) {
         ms(ours.wall)
     );
 
+    let mut slow: Vec<(Duration, &str, usize, u64)> = all
+        .iter()
+        .zip(&ours.per_sample)
+        .map(|(s, o)| {
+            let (files, bytes) = o
+                .result
+                .as_ref()
+                .map_or((0, 0), |r| (r.files_scanned, r.bytes_scanned));
+            (o.elapsed, s.upstream.as_str(), files, bytes)
+        })
+        .collect();
+    slow.sort_by(|a, b| b.0.cmp(&a.0));
+    println!("\nslowest samples:");
+    for (d, name, files, bytes) in slow.iter().take(5) {
+        println!("- {name}: {} ({files} files, {bytes} bytes)", ms(*d));
+    }
+
     for eco in ECOSYSTEMS {
         let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
         let mut n = 0;
@@ -356,4 +373,31 @@ pub(crate) fn comparison(
         "GuardDog wall time, benign sample (sequential): {:.1} s",
         gb.wall.as_secs_f64()
     );
+}
+
+/// `--inspect PATH`: every package's verdict, time and top findings.
+pub(crate) fn inspect_one(path: &std::path::Path) {
+    let start = std::time::Instant::now();
+    let inspection =
+        chainwarden_inspect::inspect_path(path, &chainwarden_inspect::InspectLimits::default());
+    let wall = start.elapsed();
+    for r in &inspection.packages {
+        println!(
+            "{} {} [{}] score {:.1}: {} files, {} bytes, {}",
+            r.name,
+            r.version,
+            r.verdict.severity,
+            r.verdict.score,
+            r.files_scanned,
+            r.bytes_scanned,
+            ms(r.elapsed)
+        );
+        for f in top_findings(r, 5) {
+            println!("  - {}", describe(f));
+        }
+    }
+    for e in &inspection.errors {
+        println!("error: {e:?}");
+    }
+    println!("wall {}", ms(wall));
 }
