@@ -15,7 +15,10 @@ pub(crate) struct BenignRun {
 
 pub(crate) fn run_ours(dir: &Path) -> Result<BenignRun> {
     if !dir.is_dir() {
-        bail!("{}: not a folder (build it with bench/build-aienv.sh)", dir.display());
+        bail!(
+            "{}: not a folder (build it with bench/build-aienv.sh)",
+            dir.display()
+        );
     }
     let start = Instant::now();
     let inspection = inspect_path(dir, &InspectLimits::default());
@@ -31,7 +34,14 @@ pub(crate) fn run_ours(dir: &Path) -> Result<BenignRun> {
 
 /// Packages GuardDog is run on first (the AI stack's most used), the rest of
 /// the sample is spread evenly over the sorted list.
-const PREFERRED: [&str; 6] = ["requests", "openai", "litellm", "transformers", "boto3", "mlflow"];
+const PREFERRED: [&str; 6] = [
+    "requests",
+    "openai",
+    "litellm",
+    "transformers",
+    "boto3",
+    "mlflow",
+];
 
 pub(crate) struct GdBenign {
     /// (our result index, GuardDog's result)

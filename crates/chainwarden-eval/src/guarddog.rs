@@ -144,7 +144,11 @@ impl GuardDog {
                     .open(&target)?;
                 f.write_all(&bytes)?;
             }
-            let eco = if sample.ecosystem == "npm" { "npm" } else { "pypi" };
+            let eco = if sample.ecosystem == "npm" {
+                "npm"
+            } else {
+                "pypi"
+            };
             let r = self.scan(eco, &target, dir.path());
             dir.close().context("removing the private sample folder")?;
             Ok(r)

@@ -36,7 +36,11 @@ fn rules_of(r: &PackageResult) -> BTreeSet<&str> {
 
 fn top_findings(r: &PackageResult, n: usize) -> Vec<&Finding> {
     let mut f: Vec<&Finding> = r.findings.iter().collect();
-    f.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.confidence.cmp(&a.confidence)));
+    f.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.confidence.cmp(&a.confidence))
+    });
     f.truncate(n);
     f
 }
@@ -105,7 +109,7 @@ pub(crate) fn samples(all: &[Sample], ours: &OursRun, verbose: bool) {
             (o.elapsed, s.upstream.as_str(), files, bytes)
         })
         .collect();
-    slow.sort_by(|a, b| b.0.cmp(&a.0));
+    slow.sort_by_key(|b| std::cmp::Reverse(b.0));
     println!("\nslowest samples:");
     for (d, name, files, bytes) in slow.iter().take(5) {
         println!("- {name}: {} ({files} files, {bytes} bytes)", ms(*d));
@@ -154,7 +158,11 @@ pub(crate) fn samples(all: &[Sample], ours: &OursRun, verbose: bool) {
                     s.ecosystem,
                     severity(r),
                     r.files_scanned,
-                    if rules.is_empty() { "none".into() } else { rules.join(", ") }
+                    if rules.is_empty() {
+                        "none".into()
+                    } else {
+                        rules.join(", ")
+                    }
                 );
             }
             Err(e) => println!("- {} ({}): unreadable: {e}", s.upstream, s.ecosystem),
@@ -298,7 +306,10 @@ pub(crate) fn comparison(
                 g.score,
                 g.issues,
                 g.rules,
-                g.error.as_deref().map(|e| format!(" error {e}")).unwrap_or_default()
+                g.error
+                    .as_deref()
+                    .map(|e| format!(" error {e}"))
+                    .unwrap_or_default()
             );
         }
     }
@@ -346,13 +357,19 @@ pub(crate) fn comparison(
             r.name,
             severity(r),
             ms(r.elapsed),
-            if g.label.is_empty() { "error" } else { &g.label },
+            if g.label.is_empty() {
+                "error"
+            } else {
+                &g.label
+            },
             g.issues,
             ms(g.elapsed)
         );
     }
     let d = n.max(1) as u32;
-    println!("\n| tool | benign packages | flagged ≥high | flagged ≥medium | flagged ≥1 issue | time / package |");
+    println!(
+        "\n| tool | benign packages | flagged ≥high | flagged ≥medium | flagged ≥1 issue | time / package |"
+    );
     println!("|---|---:|---:|---:|---:|---:|");
     println!(
         "| chainwarden | {n} | {oh} ({}) | {om} ({}) | - | {} |",

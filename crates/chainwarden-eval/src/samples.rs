@@ -61,7 +61,10 @@ pub(crate) fn run_guarddog(gd: &GuardDog, samples: &[Sample], password: &[u8]) -
             r.label,
             r.issues,
             r.elapsed.as_secs_f64(),
-            r.error.as_deref().map(|e| format!(" [{e}]")).unwrap_or_default()
+            r.error
+                .as_deref()
+                .map(|e| format!(" [{e}]"))
+                .unwrap_or_default()
         );
         per_sample.push(r);
     }

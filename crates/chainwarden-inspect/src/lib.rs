@@ -18,7 +18,7 @@ mod engine;
 mod record;
 mod units;
 
-pub use anomalies::{ARCHIVE_RULES, UNSAFE_PATH, EXPANSION_BOUND};
+pub use anomalies::{ARCHIVE_RULES, EXPANSION_BOUND, UNSAFE_PATH};
 pub use chainwarden_archive::{Anomaly, ArchiveError, ArchiveMeta, Limits as ArchiveLimits};
 
 use chainwarden_core::discover::{WalkLimits, discover};
@@ -108,14 +108,14 @@ pub fn inspect_path_with_password(
         }
     };
     if meta.is_file() {
-        let bytes = match chainwarden_core::fsutil::read_bounded(path, limits.archive.max_total_bytes)
-        {
-            Ok(b) => b,
-            Err(e) => {
-                out.errors.push(InputError::new(path, e.to_string()));
-                return out;
-            }
-        };
+        let bytes =
+            match chainwarden_core::fsutil::read_bounded(path, limits.archive.max_total_bytes) {
+                Ok(b) => b,
+                Err(e) => {
+                    out.errors.push(InputError::new(path, e.to_string()));
+                    return out;
+                }
+            };
         let name = path.to_string_lossy();
         match inspect_archive(&name, &bytes, path, &limits.archive, password) {
             Ok(r) => out.packages.push(r),
@@ -170,13 +170,10 @@ pub fn inspect_archive(
     password: Option<&[u8]>,
 ) -> Result<PackageResult, ArchiveError> {
     let start = Instant::now();
-    let expanded = chainwarden_archive::open_archive_filtered(
-        name,
-        bytes,
-        limits,
-        password,
-        &|p| engine::is_scanned(p) || is_metadata_file(p),
-    )?;
+    let expanded =
+        chainwarden_archive::open_archive_filtered(name, bytes, limits, password, &|p| {
+            engine::is_scanned(p) || is_metadata_file(p)
+        })?;
     let meta = chainwarden_archive::package_meta(&expanded.entries);
     let files = expanded
         .entries
@@ -184,7 +181,9 @@ pub fn inspect_archive(
         .filter(|e| engine::is_scanned(&e.path))
         .map(|e| (e.path.as_str(), e.data.as_slice()));
     let mut result = scan_package(origin, meta, files);
-    result.findings.extend(anomalies::findings(&expanded.anomalies, origin));
+    result
+        .findings
+        .extend(anomalies::findings(&expanded.anomalies, origin));
     result.anomalies = expanded.anomalies;
     result.elapsed = start.elapsed();
     Ok(result)
@@ -192,9 +191,15 @@ pub fn inspect_archive(
 
 /// Files that make a folder a package of its own.
 fn has_manifest(dir: &Path) -> bool {
-    ["package.json", "pyproject.toml", "setup.py", "setup.cfg", "PKG-INFO"]
-        .iter()
-        .any(|m| dir.join(m).is_file())
+    [
+        "package.json",
+        "pyproject.toml",
+        "setup.py",
+        "setup.cfg",
+        "PKG-INFO",
+    ]
+    .iter()
+    .any(|m| dir.join(m).is_file())
 }
 
 fn is_metadata_file(path: &str) -> bool {

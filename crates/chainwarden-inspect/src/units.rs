@@ -204,7 +204,10 @@ pub(crate) fn tree_unit(
                 } else if skip_dir(name) || is_environment(&path, name) {
                     // Installed packages are units of their own, never part of a tree.
                 } else if depth + 1 > max_depth {
-                    errors.push(format!("{}: deeper than {max_depth} folders", path.display()));
+                    errors.push(format!(
+                        "{}: deeper than {max_depth} folders",
+                        path.display()
+                    ));
                 } else {
                     stack.push((path, depth + 1));
                 }

@@ -3,9 +3,7 @@
 //! folder layouts.
 
 use chainwarden_core::Severity;
-use chainwarden_inspect::{
-    InspectLimits, PackageResult, inspect_archive, inspect_path,
-};
+use chainwarden_inspect::{InspectLimits, PackageResult, inspect_archive, inspect_path};
 use std::path::{Path, PathBuf};
 
 fn shared() -> PathBuf {
@@ -41,7 +39,10 @@ fn encrypted_pypi_sample_names_rule_file_and_line() {
     let r = sample(
         "pypi/lxyeternal-pypi_malregistry/esqhttpvirtualvm/8.86/esqhttpvirtualvm-8.86.tar.gz.zip",
     );
-    assert_eq!((r.name.as_str(), r.version.as_str()), ("esqhttpvirtualvm", "8.86"));
+    assert_eq!(
+        (r.name.as_str(), r.version.as_str()),
+        ("esqhttpvirtualvm", "8.86")
+    );
     let hits = located(&r);
     assert!(
         hits.iter()
@@ -59,7 +60,8 @@ fn encrypted_npm_tgz_sample_yields_a_located_hit() {
     assert_eq!(r.name, "electorn");
     let hits = located(&r);
     assert!(
-        hits.iter().any(|(_, file, _)| file.contains("electorn-1.0.1.tgz!/package/")),
+        hits.iter()
+            .any(|(_, file, _)| file.contains("electorn-1.0.1.tgz!/package/")),
         "{hits:?}"
     );
 }
@@ -69,8 +71,15 @@ fn litellm_1_82_8_is_high_through_the_base64_layer() {
     let root = shared().join("fixtures/litellm-1.82.8/site-packages");
     let inspection = inspect_path(&root, &InspectLimits::default());
     assert!(inspection.errors.is_empty(), "{:?}", inspection.errors);
-    let names: Vec<&str> = inspection.packages.iter().map(|p| p.name.as_str()).collect();
-    assert!(names.contains(&"openai") && names.contains(&"setuptools"), "{names:?}");
+    let names: Vec<&str> = inspection
+        .packages
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert!(
+        names.contains(&"openai") && names.contains(&"setuptools"),
+        "{names:?}"
+    );
     let litellm = inspection
         .packages
         .iter()
@@ -121,7 +130,11 @@ fn every_distribution_of_a_real_venv_gets_a_verdict() {
         .map(|(n, v)| (chainwarden_core::package::pep503(&n), v))
         .collect();
     assert_eq!(got_norm, want);
-    let requests = inspection.packages.iter().find(|p| p.name == "requests").unwrap();
+    let requests = inspection
+        .packages
+        .iter()
+        .find(|p| p.name == "requests")
+        .unwrap();
     assert!(requests.files_scanned >= 15, "{}", requests.files_scanned);
     assert!(
         requests.verdict.severity < Severity::High,
@@ -157,10 +170,18 @@ fn symlinks_out_of_the_root_are_not_read() {
     std::os::unix::fs::symlink(outside.path().join("evil/__init__.py"), sp.join("evil.py"))
         .unwrap();
     let inspection = inspect_path(t.path(), &InspectLimits::default());
-    let demo = inspection.packages.iter().find(|p| p.name == "demo").unwrap();
+    let demo = inspection
+        .packages
+        .iter()
+        .find(|p| p.name == "demo")
+        .unwrap();
     assert_eq!(demo.files_scanned, 1, "{:?}", demo.errors);
     assert_eq!(demo.errors.len(), 2, "{:?}", demo.errors);
-    assert!(demo.errors.iter().all(|e| e.contains("outside the scan root")));
+    assert!(
+        demo.errors
+            .iter()
+            .all(|e| e.contains("outside the scan root"))
+    );
     assert!(demo.findings.is_empty(), "{:?}", demo.findings);
 }
 
@@ -172,18 +193,31 @@ fn a_source_tree_is_one_package_named_by_its_manifest() {
         r#"{"name":"tree-demo","version":"0.0.1","scripts":{"postinstall":"node setup.js"}}"#,
     );
     write(&t.path().join("setup.js"), "console.log('hi')\n");
-    write(&t.path().join("node_modules/dep/package.json"), r#"{"name":"dep","version":"1.0.0"}"#);
+    write(
+        &t.path().join("node_modules/dep/package.json"),
+        r#"{"name":"dep","version":"1.0.0"}"#,
+    );
     let inspection = inspect_path(t.path(), &InspectLimits::default());
     // The tree is one package; each package in its node_modules is another.
-    let names: Vec<&str> = inspection.packages.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<&str> = inspection
+        .packages
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
     assert_eq!(names, ["tree-demo", "dep"]);
-    assert_eq!(inspection.packages[0].files_scanned, 2, "node_modules is not the tree's own");
+    assert_eq!(
+        inspection.packages[0].files_scanned, 2,
+        "node_modules is not the tree's own"
+    );
 
     std::fs::remove_dir_all(t.path().join("node_modules")).unwrap();
     let inspection = inspect_path(t.path(), &InspectLimits::default());
     assert_eq!(inspection.packages.len(), 1);
     let p = &inspection.packages[0];
-    assert_eq!((p.name.as_str(), p.version.as_str()), ("tree-demo", "0.0.1"));
+    assert_eq!(
+        (p.name.as_str(), p.version.as_str()),
+        ("tree-demo", "0.0.1")
+    );
     assert_eq!(p.files_scanned, 2);
 }
 
