@@ -8,15 +8,27 @@
 //! reject the input, never panic. A few bodies also check a property the
 //! parser documents (stated where it is checked).
 
+mod advisories;
+mod archive;
 mod core;
 mod gha;
+mod heuristics;
+mod integrity;
+mod lockfile;
 mod mcp;
+mod npm;
 mod policy;
 mod python;
 
 pub use crate::core::{core_jsonc, core_purl, core_version};
+pub use advisories::{advisories_cvss, advisories_kev, advisories_osv_json, advisories_osv_yaml};
+pub use archive::{archive_metadata, archive_open};
 pub use gha::{gha_actions_lock, gha_parse_uses, gha_uses_sites};
+pub use heuristics::{heuristics_manifest, heuristics_pth, heuristics_scan_source};
+pub use integrity::{integrity_ioc_toml, integrity_record};
+pub use lockfile::lockfile_parse;
 pub use mcp::{mcp_launched, mcp_parse};
+pub use npm::npm_lockfile;
 pub use policy::policy_manager_settings;
 pub use python::{
     python_direct_url, python_marker, python_metadata_headers, python_requirement,
@@ -91,6 +103,58 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "policy_manager_settings",
         run: policy_manager_settings,
+    },
+    Target {
+        name: "lockfile_parse",
+        run: lockfile_parse,
+    },
+    Target {
+        name: "npm_lockfile",
+        run: npm_lockfile,
+    },
+    Target {
+        name: "advisories_osv_json",
+        run: advisories_osv_json,
+    },
+    Target {
+        name: "advisories_osv_yaml",
+        run: advisories_osv_yaml,
+    },
+    Target {
+        name: "advisories_kev",
+        run: advisories_kev,
+    },
+    Target {
+        name: "advisories_cvss",
+        run: advisories_cvss,
+    },
+    Target {
+        name: "integrity_record",
+        run: integrity_record,
+    },
+    Target {
+        name: "integrity_ioc_toml",
+        run: integrity_ioc_toml,
+    },
+    Target {
+        name: "heuristics_scan_source",
+        run: heuristics_scan_source,
+    },
+    Target {
+        name: "heuristics_pth",
+        run: heuristics_pth,
+    },
+    Target {
+        name: "heuristics_manifest",
+        run: heuristics_manifest,
+    },
+    Target {
+        name: "archive_open",
+        run: archive_open,
+    },
+    Target {
+        name: "archive_metadata",
+        run: archive_metadata,
     },
 ];
 
