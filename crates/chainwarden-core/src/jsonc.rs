@@ -12,8 +12,11 @@ pub fn strip(text: &str) -> String {
         let c = b[i];
         if in_str {
             if c == b'\\' && i + 1 < b.len() {
-                out.push_str(&text[i..i + 2]);
-                i += 2;
+                // The escaped character may be several bytes long (`"\é"` is
+                // not JSON, but hostile text is not JSON either): copy it whole.
+                let end = (i + 1 + utf8_len(b[i + 1])).min(b.len());
+                out.push_str(&text[i..end]);
+                i = end;
                 continue;
             }
             if c == b'"' {
@@ -112,5 +115,14 @@ mod tests {
         let src = "{\"k\": \"q\\\"//é,]\",}";
         let v: serde_json::Value = serde_json::from_str(&strip(src)).unwrap();
         assert_eq!(v["k"], "q\"//é,]");
+    }
+
+    #[test]
+    fn a_backslash_before_a_multibyte_character_is_copied_whole() {
+        // Found by fuzzing (fuzz/regressions/core_jsonc): this used to slice
+        // inside `é` and panic.
+        assert_eq!(strip("\"\\é\""), "\"\\é\"");
+        assert_eq!(strip("{\"a\": \"\\€\",}"), "{\"a\": \"\\€\"}");
+        assert_eq!(strip("\"\\"), "\"\\");
     }
 }

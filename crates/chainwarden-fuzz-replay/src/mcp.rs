@@ -22,6 +22,9 @@ pub fn mcp_launched(data: &[u8]) {
     let command = parts.next().unwrap_or_default();
     let args: Vec<String> = parts.collect();
     if let Some(l) = chainwarden_mcp::launched(&command, &args) {
-        assert!(!l.name.is_empty() || !l.spec.is_empty(), "{l:?}");
+        assert!(
+            !l.name.is_empty(),
+            "a launched package without a name: {l:?}"
+        );
     }
 }

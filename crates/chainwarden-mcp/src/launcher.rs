@@ -240,11 +240,12 @@ fn is_exact_semver(v: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// The package a server's `command` + `args` fetch, or `None` for a local command.
+/// The package a server's `command` + `args` fetch, or `None` for a local
+/// command (or a spec naming no package, such as `""` or `@1.0`).
 pub fn launched(command: &str, args: &[String]) -> Option<Launched> {
     let (launcher, rest) = launcher_of(command, args)?;
     let spec = package_arg(launcher, rest)?;
-    Some(match launcher {
+    let l = match launcher {
         "uvx" | "uv tool run" | "pipx run" => {
             let (name, version, pinned) = split_pypi(&spec);
             Launched {
@@ -280,7 +281,9 @@ pub fn launched(command: &str, args: &[String]) -> Option<Launched> {
                 pinned,
             }
         }
-    })
+    };
+    // A component without a name cannot be matched or judged.
+    (!l.name.is_empty()).then_some(l)
 }
 
 #[cfg(test)]
@@ -290,6 +293,16 @@ mod tests {
     fn l(cmd: &str, args: &[&str]) -> Option<Launched> {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         launched(cmd, &args)
+    }
+
+    #[test]
+    fn a_spec_naming_no_package_is_not_a_component() {
+        // Found by fuzzing (fuzz/regressions/mcp_launched): these gave a
+        // component with an empty name.
+        assert_eq!(l("npx", &["-y", ""]), None);
+        assert_eq!(l("npx", &["@1.0.0"]), None);
+        assert_eq!(l("uvx", &["==1.0"]), None);
+        assert_eq!(l("docker", &["run", ""]), None);
     }
 
     #[test]
