@@ -149,16 +149,15 @@ pub const PACKER: Rule = pattern(
 )
 .refs(REFS);
 
-pub const LONG_BLOB: Rule = pattern(
+pub const LONG_BLOB: Rule = derived(
     "heuristic/obfuscation-long-blob",
     F,
     Severity::Low,
     Confidence::Low,
     "Holds a very long base64-looking string",
-    "Long encoded blobs often carry payloads; images and fonts too, so this is weak alone.",
-    Langs::ALL,
-    Target::Strings,
-    r"[A-Za-z0-9+/]{1024,}={0,2}",
+    "Long encoded blobs often carry payloads; images and fonts too, so this is weak alone. \
+(Raised by the decoder for runs of 1024+ base64 characters: a counted repetition that \
+long would blow up the one-pass automaton.)",
     &[
         fires(
             "a.py",
