@@ -62,6 +62,23 @@ fn main() {
             hits.extend(scan_source(&rel, &bytes));
         }
         let v = verdict(&hits, meta.as_ref());
+        if std::env::var_os("SCAN_DETAIL").is_some() {
+            for h in v
+                .hits
+                .iter()
+                .filter(|h| h.severity >= chainwarden_core::Severity::Low)
+            {
+                eprintln!(
+                    "  {} {:?} {}:{} L{} {}",
+                    h.rule_id(),
+                    h.severity,
+                    h.path,
+                    h.line,
+                    h.layer,
+                    h.snippet
+                );
+            }
+        }
         let mut rules: Vec<&str> = v
             .hits
             .iter()

@@ -439,7 +439,7 @@ mod tests {
         assert_eq!(ascii_word_boundaries(r"\bos\.x\\b"), r"(?-u:\b)os\.x\\b");
         let re = Regex::new(&ascii_word_boundaries(r"\bexec\b")).unwrap();
         assert!(re.is_match("é exec é"));
-        assert!(!re.is_match("execé1"));
+        assert!(!re.is_match("exec_1"));
     }
 
     #[test]

@@ -60,10 +60,11 @@ pub const DYNAMIC_IMPORT: Rule = pattern(
     "Splitting `os` or `subprocess` into pieces only serves to dodge keyword scanners.",
     Langs::PY,
     Target::Code,
-    r#"(?:__import__\s*\(\s*['"][^'"\n]*['"]\s*\+|__import__\s*\(\s*(?:base64|codecs|bytes|chr\s*\(|''\.join|""\.join|\w+\.decode\s*\()|getattr\s*\(\s*__import__\s*\(|__builtins__\s*(?:\[|\.__dict__)|globals\s*\(\s*\)\s*\[\s*['"]__builtins__)"#,
+    r#"(?:__import__\s*\(\s*['"][^'"\n]*['"]\s*\+|__import__\s*\(\s*(?:base64|codecs|bytes|chr\s*\(|''\.join|""\.join|\w+\.decode\s*\()|getattr\s*\(\s*(?:__import__\s*\(|__builtins__\b)|__builtins__\s*(?:\[|\.__dict__)|globals\s*\(\s*\)\s*\[\s*['"]__builtins__)"#,
     &[
         fires("a.py", "m = __import__('o' + 's')"),
         fires("a.py", "getattr(__import__('os'), 'system')('id')"),
+        fires("a.py", "f = getattr(__builtins__, 'ex' + 'ec')"),
         quiet("a.py", "mod = __import__(name)"),
         quiet("a.py", "import os"),
     ],
