@@ -49,6 +49,83 @@ pub(crate) struct GdBenign {
     pub(crate) wall: Duration,
 }
 
+/// GuardDog and ours on a sample of the aienv distributions only (no full
+/// aienv run): ours inspects each chosen distribution on its own.
+pub(crate) fn run_sample_only(
+    gd: &GuardDog,
+    dir: &Path,
+    n: usize,
+) -> Result<(BenignRun, GdBenign)> {
+    let site_dirs = chainwarden_core::discover::discover(
+        &[dir.to_path_buf()],
+        chainwarden_core::discover::WalkLimits::default(),
+    )
+    .site_dirs;
+    let limits = InspectLimits::default();
+    let mut packages = Vec::new();
+    let start = Instant::now();
+    for sd in &site_dirs {
+        let mut dists: Vec<_> = std::fs::read_dir(sd)?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "dist-info"))
+            .collect();
+        dists.sort();
+        for d in dists {
+            // Metadata only here: the names pick the sample.
+            let name = read_text(&d.join("METADATA"), MAX_TEXT_FILE)
+                .map(|t| chainwarden_archive::parse_core_metadata(&t).name)
+                .unwrap_or_default();
+            packages.push((name, sd.clone(), d));
+        }
+    }
+    packages.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut chosen: Vec<usize> = (0..packages.len())
+        .filter(|&i| PREFERRED.contains(&packages[i].0.as_str()))
+        .collect();
+    let rest = n.saturating_sub(chosen.len());
+    if rest > 0 && !packages.is_empty() {
+        let step = (packages.len() / rest).max(1);
+        for i in (0..packages.len()).step_by(step) {
+            if chosen.len() >= n {
+                break;
+            }
+            if !chosen.contains(&i) {
+                chosen.push(i);
+            }
+        }
+    }
+    let mut ours = Vec::new();
+    let mut results = Vec::new();
+    for (k, &i) in chosen.iter().enumerate() {
+        let (_, sd, d) = &packages[i];
+        let r = chainwarden_inspect::inspect_distribution(dir, sd, d, &limits);
+        let g = scan_dist(gd, &r)?;
+        eprintln!(
+            "benign {}/{}: {} ours {} in {:.0} ms; guarddog {} ({} issues, {:.1}s)",
+            k + 1,
+            chosen.len(),
+            r.name,
+            r.verdict.severity,
+            r.elapsed.as_secs_f64() * 1000.0,
+            g.label,
+            g.issues,
+            g.elapsed.as_secs_f64()
+        );
+        results.push((ours.len(), g));
+        ours.push(r);
+    }
+    let wall = start.elapsed();
+    Ok((
+        BenignRun {
+            packages: ours,
+            wall,
+            input_errors: 0,
+        },
+        GdBenign { results, wall },
+    ))
+}
+
 pub(crate) fn run_guarddog(
     gd: &GuardDog,
     _dir: &Path,

@@ -32,6 +32,8 @@ pub(crate) struct Args {
     limit: Option<usize>,
     /// Print every sample's verdict and misses.
     verbose: bool,
+    /// GuardDog vs ours on a sample of aienv distributions only.
+    benign_sample_only: bool,
     /// Only inspect this path and print each package's verdict and time.
     inspect: Option<PathBuf>,
 }
@@ -49,6 +51,7 @@ fn parse_args() -> Result<Args> {
         limit: None,
         verbose: false,
         inspect: None,
+        benign_sample_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -61,6 +64,7 @@ fn parse_args() -> Result<Args> {
             "--guarddog-benign" => a.guarddog_benign = value("--guarddog-benign")?.parse()?,
             "--limit" => a.limit = Some(value("--limit")?.parse()?),
             "-v" | "--verbose" => a.verbose = true,
+            "--benign-sample-only" => a.benign_sample_only = true,
             "--inspect" => a.inspect = Some(value("--inspect")?.into()),
             "-h" | "--help" => {
                 println!(
@@ -79,6 +83,16 @@ fn main() -> Result<()> {
     let args = parse_args()?;
     if let Some(path) = &args.inspect {
         report::inspect_one(path);
+        return Ok(());
+    }
+    if args.benign_sample_only {
+        let gd = guarddog::GuardDog::new(&args.guarddog_venv)?;
+        let dir = args
+            .aienv
+            .as_deref()
+            .context("--benign-sample-only needs --aienv")?;
+        let (ours, gdb) = benign::run_sample_only(&gd, dir, args.guarddog_benign)?;
+        report::benign_comparison(&ours, &gdb);
         return Ok(());
     }
     let mut all = manifest::read(&args.samples.join("MANIFEST.tsv"))?;

@@ -337,6 +337,11 @@ pub(crate) fn comparison(
     let (Some(b), Some(gb)) = (benign, gd_benign) else {
         return;
     };
+    benign_comparison(b, gb);
+}
+
+/// GuardDog and ours on the same benign distributions.
+pub(crate) fn benign_comparison(b: &BenignRun, gb: &GdBenign) {
     let n = gb.results.len();
     let (mut oh, mut om, mut ot) = (0, 0, Duration::ZERO);
     let (mut gh, mut gm, mut ga, mut gt) = (0, 0, 0, Duration::ZERO);

@@ -45,6 +45,9 @@ impl Encoding {
     }
 }
 
+/// Base64 runs at least this long are reported as long blobs.
+pub const LONG_BLOB: usize = 1024;
+
 /// One decoded candidate.
 #[derive(Debug, Clone)]
 pub struct Decoded {
@@ -52,6 +55,8 @@ pub struct Decoded {
     pub offset: usize,
     pub encoding: Encoding,
     pub text: String,
+    /// Length of the encoded run.
+    pub encoded_len: usize,
 }
 
 /// What is left of a file's decode budget.
@@ -101,19 +106,23 @@ pub fn candidates(views: &Views, budget: &mut Budget) -> Vec<Decoded> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut take =
-        |offset: usize, encoding: Encoding, text: Option<String>, out: &mut Vec<Decoded>| {
-            if let Some(text) = text
-                && budget.bytes >= text.len()
-            {
-                budget.bytes -= text.len();
-                out.push(Decoded {
-                    offset,
-                    encoding,
-                    text,
-                });
-            }
-        };
+    let mut take = |offset: usize,
+                    encoding: Encoding,
+                    text: Option<String>,
+                    encoded_len: usize,
+                    out: &mut Vec<Decoded>| {
+        if let Some(text) = text
+            && budget.bytes >= text.len()
+        {
+            budget.bytes -= text.len();
+            out.push(Decoded {
+                offset,
+                encoding,
+                text,
+                encoded_len,
+            });
+        }
+    };
     for m in p.blob.find_iter(&views.strings) {
         if budget.candidates == 0 {
             return out;
@@ -124,7 +133,7 @@ pub fn candidates(views: &Views, budget: &mut Budget) -> Vec<Decoded> {
             continue;
         }
         let (enc, text) = decode_blob(run);
-        take(m.start(), enc, text, &mut out);
+        take(m.start(), enc, text, run.len(), &mut out);
     }
     for m in p.hex_escapes.find_iter(&views.strings) {
         if budget.candidates == 0 {
@@ -140,6 +149,7 @@ pub fn candidates(views: &Views, budget: &mut Budget) -> Vec<Decoded> {
             m.start(),
             Encoding::HexEscapes,
             printable_text(bytes),
+            m.len(),
             &mut out,
         );
     }
@@ -157,6 +167,7 @@ pub fn candidates(views: &Views, budget: &mut Budget) -> Vec<Decoded> {
             m.start(),
             Encoding::CharCodes,
             text.filter(|t| is_printable(t)),
+            m.len(),
             &mut out,
         );
     }
@@ -174,7 +185,36 @@ pub fn candidates(views: &Views, budget: &mut Budget) -> Vec<Decoded> {
             budget.candidates -= 1;
             let text = rot13(s);
             let keep = looks_like_code(&text);
-            take(lit.start, Encoding::Rot13, keep.then_some(text), &mut out);
+            take(
+                lit.start,
+                Encoding::Rot13,
+                keep.then_some(text),
+                s.len(),
+                &mut out,
+            );
+        }
+    }
+    out
+}
+
+/// Offsets of base64-alphabet runs of at least [`LONG_BLOB`] characters in
+/// the strings view (a byte scan: a counted repetition this long would blow
+/// up the one-pass automaton).
+pub fn long_blobs(views: &Views) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut run_start = 0usize;
+    let mut run = 0usize;
+    for (i, b) in views.strings.bytes().enumerate() {
+        if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
+            if run == 0 {
+                run_start = i;
+            }
+            run += 1;
+            if run == LONG_BLOB {
+                out.push(run_start);
+            }
+        } else {
+            run = 0;
         }
     }
     out

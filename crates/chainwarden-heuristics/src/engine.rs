@@ -7,11 +7,14 @@ use crate::language::{Language, is_install_script, language_for};
 use crate::lexer::{Views, lex_javascript, lex_plain, lex_python};
 use crate::rule::{FileFilter, Hit, Langs, Matcher, Rule, Target, snippet};
 use crate::{flows, metadata};
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::sync::OnceLock;
 
 /// Bytes of a file that are scanned; the rest is ignored (bounded work).
 pub const MAX_SCANNED_BYTES: usize = 5 * 1024 * 1024;
+/// Lazy-DFA cache per regex: big enough that the union of all rules does
+/// not thrash it on long minified lines (which would fall back to a slow NFA).
+const DFA_CACHE: usize = 16 * 1024 * 1024;
 /// Hits kept per rule, file and layer.
 pub const MAX_HITS_PER_RULE: usize = 5;
 
@@ -75,7 +78,10 @@ fn lang_engine(applies: fn(&Langs) -> bool, plain: bool) -> Result<LangEngine, S
         if !applies(&langs) {
             continue;
         }
-        let re = Regex::new(regex).map_err(|e| format!("{}: {e}", rule.meta.id))?;
+        let re = RegexBuilder::new(&ascii_word_boundaries(regex))
+            .dfa_size_limit(DFA_CACHE)
+            .build()
+            .map_err(|e| format!("{}: {e}", rule.meta.id))?;
         // A plain (shell) file is one view: every rule runs on it once.
         if plain {
             strings.push((rule, re));
@@ -89,7 +95,9 @@ fn lang_engine(applies: fn(&Langs) -> bool, plain: bool) -> Result<LangEngine, S
         }
     }
     let view_set = |rules: Vec<(&'static Rule, Regex)>| -> Result<ViewSet, String> {
-        let set = RegexSet::new(rules.iter().map(|(_, r)| r.as_str()))
+        let set = RegexSetBuilder::new(rules.iter().map(|(_, r)| r.as_str()))
+            .dfa_size_limit(DFA_CACHE)
+            .build()
             .map_err(|e| format!("rule set: {e}"))?;
         Ok(ViewSet { set, rules })
     };
@@ -97,6 +105,29 @@ fn lang_engine(applies: fn(&Langs) -> bool, plain: bool) -> Result<LangEngine, S
         code: view_set(code)?,
         strings: view_set(strings)?,
     })
+}
+
+/// Rewrites `\b` as `(?-u:\b)`: a Unicode word boundary makes the fast
+/// lazy DFA give up on the first non-ASCII byte and fall back to a slow NFA.
+/// Every rule keyword is ASCII, so an ASCII boundary is the same test.
+pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some(n) => {
+                out.push('\\');
+                out.push(n);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// Scans one file of a package: every rule in one pass per view, decoded
@@ -217,6 +248,21 @@ fn decode_and_rescan(
     layer: u8,
     outer_line: Option<u32>,
 ) {
+    for offset in decode::long_blobs(views)
+        .into_iter()
+        .take(MAX_HITS_PER_RULE)
+    {
+        let line = outer_line.unwrap_or_else(|| lines.line_of(offset));
+        let head = views.strings.get(offset..offset + 60).unwrap_or_default();
+        push(
+            ctx,
+            &obfuscation::LONG_BLOB,
+            line,
+            snippet(&format!("{head}…")),
+            layer,
+            false,
+        );
+    }
     for d in decode::candidates(views, &mut ctx.budget) {
         let line = outer_line.unwrap_or_else(|| lines.line_of(d.offset));
         let what = format!("{} → {}", d.encoding.as_str(), snippet(&d.text));
@@ -386,6 +432,14 @@ mod tests {
     #[test]
     fn rule_sets_compile() {
         assert_eq!(engine_error(), None);
+    }
+
+    #[test]
+    fn word_boundaries_become_ascii() {
+        assert_eq!(ascii_word_boundaries(r"\bos\.x\\b"), r"(?-u:\b)os\.x\\b");
+        let re = Regex::new(&ascii_word_boundaries(r"\bexec\b")).unwrap();
+        assert!(re.is_match("é exec é"));
+        assert!(!re.is_match("exec_1"));
     }
 
     #[test]

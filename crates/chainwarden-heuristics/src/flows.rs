@@ -20,6 +20,8 @@ pub(crate) fn file_flows(path: &str, install_script: bool, hits: &[RawHit]) -> V
     let process = has(&capability::PROCESS);
     let exec = has(&capability::EXEC);
     let chmod = has(&capability::CHMOD_EXEC);
+    let write = has(&capability::FILE_WRITE);
+    let persistence = hits.iter().any(|h| h.hit.family == Family::Persistence);
 
     // Credential stores read in this file, by category.
     let stores: BTreeSet<&str> = hits
@@ -31,10 +33,13 @@ pub(crate) fn file_flows(path: &str, install_script: bool, hits: &[RawHit]) -> V
         .iter()
         .map(|id| credentials::category_weight(id))
         .sum();
-    if cred_sum >= 3.0 && (network || url || destination) {
-        let hidden = hits
-            .iter()
-            .any(|h| h.hit.family == Family::Credentials && h.hit.layer > 0);
+    let hidden = hits
+        .iter()
+        .any(|h| h.hit.family == Family::Credentials && h.hit.layer > 0);
+    // A real send (a call or a stealer host) needs fewer stores than a bare
+    // URL literal, unless the stores were hidden behind an encoding.
+    let sends = network || destination;
+    if cred_sum >= 3.0 && (sends || (url && (hidden || cred_sum >= 5.0))) {
         let severity = if hidden || destination {
             Severity::Critical
         } else {
@@ -78,14 +83,15 @@ pub(crate) fn file_flows(path: &str, install_script: bool, hits: &[RawHit]) -> V
         }
     }
 
-    if network && process && chmod {
+    // Fetch, make executable, and run it (directly or via a start-up file).
+    if network && chmod && (process || write || persistence) {
         if let Some(a) = first(&capability::CHMOD_EXEC) {
             out.push(derived(
                 &download_exec::FETCH_RUN,
                 download_exec::FETCH_RUN.meta.default_severity,
                 path,
                 a.hit.line,
-                "network fetch, chmod +x and a process spawn in one file",
+                "network fetch, chmod +x and a way to run it in one file",
                 a.hit.layer,
             ));
         }
@@ -135,6 +141,20 @@ fn install_flows(path: &str, hits: &[RawHit], out: &mut Vec<Hit>) {
             &format!("{} + {}", o.hit.snippet, p.hit.snippet),
             0,
         ));
+    }
+    // A network call anywhere in setup.py: builds do not fetch from setup.py.
+    if let Some(h) = hits.iter().find(|h| {
+        !h.top_level && h.hit.layer == 0 && h.hit.rule.meta.id == capability::NETWORK.meta.id
+    }) {
+        out.push(derived(
+            &install::SETUP_SIDE_EFFECT,
+            Severity::High,
+            path,
+            h.hit.line,
+            &h.hit.snippet,
+            0,
+        ));
+        return;
     }
     for h in hits.iter().filter(|h| h.top_level && h.hit.layer == 0) {
         let id = h.hit.rule.meta.id;

@@ -80,11 +80,35 @@ pub fn verdict(hits: &[Hit], meta: Option<&PackageMeta>) -> Verdict {
             .or_insert(0.0);
         *e = e.max(weight(h));
     }
+    // Same-file combinations of weak signals.
+    let mut combos: BTreeMap<&str, f32> = BTreeMap::new();
+    for (path, rules) in &files {
+        let has = |id: &str| rules.contains_key(id);
+        let fam = |f: Family| {
+            all.iter()
+                .any(|h| h.path == *path && h.family == f && h.severity >= Severity::Low)
+        };
+        let network = has("heuristic/capability-network");
+        let mut bonus = 0.0;
+        if network && fam(Family::Persistence) {
+            bonus += 2.5;
+        }
+        if network
+            && all.iter().any(|h| {
+                h.path == *path && h.family == Family::Obfuscation && h.severity >= Severity::Medium
+            })
+        {
+            bonus += 2.0;
+        }
+        combos.insert(path, bonus);
+    }
     let file_score = |rules: &BTreeMap<&str, f32>| rules.values().sum::<f32>();
+    let total =
+        |p: &str, r: &BTreeMap<&str, f32>| file_score(r) + combos.get(p).copied().unwrap_or(0.0);
     let worst = files
         .iter()
-        .max_by(|a, b| file_score(a.1).total_cmp(&file_score(b.1)));
-    let mut score = worst.map_or(0.0, |(_, r)| file_score(r));
+        .max_by(|a, b| total(a.0, a.1).total_cmp(&total(b.0, b.1)));
+    let mut score = worst.map_or(0.0, |(p, r)| total(p, r));
     // Other rules found elsewhere add a capped share.
     if let Some((worst_path, worst_rules)) = worst {
         let mut others: BTreeMap<&str, f32> = BTreeMap::new();

@@ -161,6 +161,18 @@ pub fn inspect_path_with_password(
     out
 }
 
+/// Inspects one installed distribution: `dist_info` is its `*.dist-info`
+/// folder inside `site_dir`; files are read only below `root`.
+pub fn inspect_distribution(
+    root: &Path,
+    site_dir: &Path,
+    dist_info: &Path,
+    limits: &InspectLimits,
+) -> PackageResult {
+    let unit = units::dist_info_unit(root, site_dir, dist_info);
+    inspect_unit(root, unit, limits)
+}
+
 /// Inspects one archive held in memory; `origin` names it in the result.
 pub fn inspect_archive(
     name: &str,

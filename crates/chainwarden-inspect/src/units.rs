@@ -78,7 +78,7 @@ pub(crate) fn site_dir_units(root: &Path, site_dir: &Path) -> (Vec<Unit>, Vec<St
     (units, errors)
 }
 
-fn dist_info_unit(root: &Path, site_dir: &Path, dist_info: &Path) -> Unit {
+pub(crate) fn dist_info_unit(root: &Path, site_dir: &Path, dist_info: &Path) -> Unit {
     let mut errors = Vec::new();
     let dir_name = dist_info
         .file_name()

@@ -105,15 +105,17 @@ pub const CHMOD_EXEC: Rule = pattern(
     F,
     Severity::Info,
     Confidence::Medium,
-    "Makes a file executable",
+    "Makes a file executable (chmod with an execute bit)",
     WHY,
     Langs::ALL,
     Target::Both,
-    r"(?:\bos\.chmod\s*\(|\bfs\.chmod(?:Sync)?\s*\(|\bchmod\s+(?:\+x|[0-7]?7[0-7][0-7])\b|\bS_IEXEC\b|\bS_IXUSR\b)",
+    r"(?:\b(?:os\.chmod|fs\.chmod(?:Sync)?|fs\.promises\.chmod)\s*\([^)\n]*(?:\b0o?[0-7]?[1357][0-7][0-7]\b|\b(?:493|511|448|365)\b|S_IEXEC|S_IX(?:USR|GRP|OTH))|\bchmod\s+(?:[ugoa]*\+x|[0-7]?[1357][0-7][0-7])\b)",
     &[
         fires("a.py", "os.chmod(p, 0o755)"),
         fires("a.sh", "chmod +x /tmp/x && /tmp/x"),
         quiet("a.py", "mode = 0o644"),
+        quiet("a.py", "os.chmod(token_file, 0o600)"),
+        fires("a.py", "os.chmod(p, st.st_mode | stat.S_IEXEC)"),
     ],
 );
 

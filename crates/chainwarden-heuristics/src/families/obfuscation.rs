@@ -60,10 +60,11 @@ pub const DYNAMIC_IMPORT: Rule = pattern(
     "Splitting `os` or `subprocess` into pieces only serves to dodge keyword scanners.",
     Langs::PY,
     Target::Code,
-    r#"(?:__import__\s*\(\s*['"][^'"\n]*['"]\s*\+|__import__\s*\(\s*(?:base64|codecs|bytes|chr\s*\(|''\.join|""\.join|\w+\.decode\s*\()|getattr\s*\(\s*__import__\s*\(|__builtins__\s*(?:\[|\.__dict__)|globals\s*\(\s*\)\s*\[\s*['"]__builtins__)"#,
+    r#"(?:__import__\s*\(\s*['"][^'"\n]*['"]\s*\+|__import__\s*\(\s*(?:base64|codecs|bytes|chr\s*\(|''\.join|""\.join|\w+\.decode\s*\()|getattr\s*\(\s*(?:__import__\s*\(|__builtins__\b)|__builtins__\s*(?:\[|\.__dict__)|globals\s*\(\s*\)\s*\[\s*['"]__builtins__)"#,
     &[
         fires("a.py", "m = __import__('o' + 's')"),
         fires("a.py", "getattr(__import__('os'), 'system')('id')"),
+        fires("a.py", "f = getattr(__builtins__, 'ex' + 'ec')"),
         quiet("a.py", "mod = __import__(name)"),
         quiet("a.py", "import os"),
     ],
@@ -149,16 +150,15 @@ pub const PACKER: Rule = pattern(
 )
 .refs(REFS);
 
-pub const LONG_BLOB: Rule = pattern(
+pub const LONG_BLOB: Rule = derived(
     "heuristic/obfuscation-long-blob",
     F,
     Severity::Low,
     Confidence::Low,
     "Holds a very long base64-looking string",
-    "Long encoded blobs often carry payloads; images and fonts too, so this is weak alone.",
-    Langs::ALL,
-    Target::Strings,
-    r"[A-Za-z0-9+/]{1024,}={0,2}",
+    "Long encoded blobs often carry payloads; images and fonts too, so this is weak alone. \
+(Raised by the decoder for runs of 1024+ base64 characters: a counted repetition that \
+long would blow up the one-pass automaton.)",
     &[
         fires(
             "a.py",

@@ -70,17 +70,18 @@ pub const PTH_WRITE: Rule = pattern(
     F,
     Severity::Low,
     Confidence::Low,
-    "References Python start-up hooks (.pth files, sitecustomize/usercustomize)",
+    "References Python start-up hooks (a .pth in site-packages, sitecustomize/usercustomize)",
     "A .pth line starting with `import` runs at every Python start-up (litellm 1.82.8).",
     Langs::ALL,
     Target::Strings,
-    r"(?i)(?:\w\.pth\b|\bsitecustomize\.py\b|\busercustomize\.py\b)",
+    r"(?i)(?:(?:site|dist)-packages[/\\]+[\w.-]+\.pth\b|\bsitecustomize\.py\b|\busercustomize\.py\b)",
     &[
         fires(
             "a.py",
-            "open(os.path.join(site, 'init.pth'), 'w').write('import x')",
+            "open('/usr/lib/python3/dist-packages/init.pth', 'w').write('import x')",
         ),
-        quiet("a.py", "path = 'model.pt'"),
+        fires("a.py", "p = os.path.join(d, 'sitecustomize.py')"),
+        quiet("a.py", "path = 'model.pth'"),
     ],
 )
 .refs(&["https://docs.python.org/3/library/site.html"]);
