@@ -14,6 +14,8 @@ pub(crate) enum Scope {
     Everything,
     /// A repository as CI sees it: lockfiles, manifests, workflows, MCP configs.
     Repository,
+    /// Everything, with every analyzer (re-hash installed files, heuristics).
+    Deep,
 }
 
 /// Walks the roots and runs every collector on what the walk found.
@@ -90,6 +92,8 @@ fn root_of(roots: &[PathBuf], path: &std::path::Path) -> PathBuf {
 pub(crate) struct AnalyzeOptions<'a> {
     pub(crate) config: &'a Config,
     pub(crate) now: jiff::Timestamp,
+    pub(crate) advisories: Option<&'a chainwarden_advisories::AdvisoryDb>,
+    pub(crate) scope: Scope,
 }
 
 /// Runs the analyzers over an inventory.
@@ -101,6 +105,15 @@ pub(crate) fn analyze(
     let mut findings = Vec::new();
     for e in &inv.errors {
         findings.push(input_error_finding(e));
+    }
+    if let Some(db) = opts.advisories {
+        match db.try_match_inventory(inv) {
+            Ok(f) => findings.extend(f),
+            Err(e) => findings.push(input_error_finding(&InputError::new(
+                "advisory database",
+                e.to_string(),
+            ))),
+        }
     }
     findings.extend(chainwarden_npm::install_script_findings(inv));
     findings.extend(chainwarden_policy::evaluate(

@@ -19,6 +19,7 @@ pub(crate) fn all() -> Vec<RuleMeta> {
         .chain(chainwarden_policy::RULES)
         .chain(chainwarden_mcp::RULES)
         .chain(chainwarden_npm::RULES)
+        .chain(chainwarden_advisories::RULES)
         .copied()
         .collect();
     v.sort_by_key(|r| r.id);

@@ -1,5 +1,6 @@
 //! One file per subcommand.
 
+pub(crate) mod db;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod why;
