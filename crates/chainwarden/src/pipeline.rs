@@ -115,6 +115,7 @@ pub(crate) fn analyze(
             ))),
         }
     }
+    findings.extend(installed_files(&found.site_dirs, opts.scope == Scope::Deep));
     findings.extend(chainwarden_npm::install_script_findings(inv));
     findings.extend(chainwarden_policy::evaluate(
         inv,
@@ -132,6 +133,29 @@ pub(crate) fn analyze(
             findings.extend(f);
         }
     }
+    findings
+}
+
+/// Indicators of compromise in every site dir; with `verify`, every installed
+/// file re-hashed against RECORD first (and the indicator scan reuses those hashes).
+pub(crate) fn installed_files(site_dirs: &[PathBuf], verify: bool) -> Vec<Finding> {
+    use chainwarden_integrity::{IocScanOptions, IocSet, VerifyOptions};
+    let matcher = IocSet::builtin().matcher();
+    let progress = crate::output::progress(site_dirs.len() as u64, if verify { "verifying" } else { "indicators" });
+    let mut findings = Vec::new();
+    for site in site_dirs {
+        progress.set_message(site.display().to_string());
+        let root = chainwarden_integrity::env_root_for(site);
+        let report = verify.then(|| chainwarden_integrity::verify_site_dir(site, &root, &VerifyOptions::default()));
+        if let Some(r) = &report {
+            findings.extend(chainwarden_integrity::verify_findings(r));
+        }
+        let opts = IocScanOptions { deep: verify, ..Default::default() };
+        let iocs = chainwarden_integrity::scan_site_dir(site, &root, &matcher, &opts, report.as_ref());
+        findings.extend(chainwarden_integrity::ioc_findings(&iocs));
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
     findings
 }
 

@@ -20,6 +20,8 @@ pub(crate) fn all() -> Vec<RuleMeta> {
         .chain(chainwarden_mcp::RULES)
         .chain(chainwarden_npm::RULES)
         .chain(chainwarden_advisories::RULES)
+        .chain(chainwarden_integrity::RULES)
+        .chain(chainwarden_exposure::RULES)
         .copied()
         .collect();
     v.sort_by_key(|r| r.id);
