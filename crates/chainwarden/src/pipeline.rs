@@ -141,17 +141,26 @@ pub(crate) fn analyze(
 pub(crate) fn installed_files(site_dirs: &[PathBuf], verify: bool) -> Vec<Finding> {
     use chainwarden_integrity::{IocScanOptions, IocSet, VerifyOptions};
     let matcher = IocSet::builtin().matcher();
-    let progress = crate::output::progress(site_dirs.len() as u64, if verify { "verifying" } else { "indicators" });
+    let progress = crate::output::progress(
+        site_dirs.len() as u64,
+        if verify { "verifying" } else { "indicators" },
+    );
     let mut findings = Vec::new();
     for site in site_dirs {
         progress.set_message(site.display().to_string());
         let root = chainwarden_integrity::env_root_for(site);
-        let report = verify.then(|| chainwarden_integrity::verify_site_dir(site, &root, &VerifyOptions::default()));
+        let report = verify.then(|| {
+            chainwarden_integrity::verify_site_dir(site, &root, &VerifyOptions::default())
+        });
         if let Some(r) = &report {
             findings.extend(chainwarden_integrity::verify_findings(r));
         }
-        let opts = IocScanOptions { deep: verify, ..Default::default() };
-        let iocs = chainwarden_integrity::scan_site_dir(site, &root, &matcher, &opts, report.as_ref());
+        let opts = IocScanOptions {
+            deep: verify,
+            ..Default::default()
+        };
+        let iocs =
+            chainwarden_integrity::scan_site_dir(site, &root, &matcher, &opts, report.as_ref());
         findings.extend(chainwarden_integrity::ioc_findings(&iocs));
         progress.inc(1);
     }

@@ -550,3 +550,108 @@ fn a_real_npm_lockfile_naming_a_malicious_version_is_malicious() {
         "{mal:?}"
     );
 }
+
+#[test]
+fn verify_a_real_venv_after_a_one_byte_edit_gives_exactly_one_modified() {
+    let venv = testkit::venv("why", &[&["requests==2.32.3"]]);
+    let copy = tempfile::tempdir().unwrap();
+    testkit::run(
+        std::process::Command::new("cp")
+            .arg("-a")
+            .arg(&venv)
+            .arg(copy.path().join("venv")),
+    );
+    let venv = copy.path().join("venv");
+    let clean = cw()
+        .args(["verify", "--format", "json"])
+        .arg(&venv)
+        .output()
+        .unwrap();
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    let report = json(&clean.stdout);
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] != "high" && f["severity"] != "critical"),
+        "a fresh venv has no high findings: {}",
+        report["findings"]
+    );
+    let api = testkit::site_packages(&venv).join("requests/api.py");
+    let mut bytes = std::fs::read(&api).unwrap();
+    bytes[100] ^= 0x20;
+    std::fs::write(&api, bytes).unwrap();
+    let out = cw()
+        .args(["verify", "--format", "json"])
+        .arg(&venv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let modified = findings_of(&json(&out.stdout), "integrity/modified");
+    assert_eq!(modified.len(), 1, "{modified:?}");
+    assert_eq!(modified[0]["package"]["name"], "requests");
+    assert!(
+        modified[0]["location"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("requests/api.py")
+    );
+}
+
+#[test]
+fn exposure_lists_planted_credentials_by_fingerprint_never_by_value() {
+    let home = tempfile::tempdir().unwrap();
+    let ssh = home.path().join(".ssh");
+    std::fs::create_dir_all(&ssh).unwrap();
+    testkit::run(
+        std::process::Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(ssh.join("id_ed25519")),
+    );
+    let token = "sk-proj-Q3xV8mN2pL7rT4wY9zB1cD6fG0hJ5kA2sE8uI3oP7qR4tW9yX1vB6nM0lK5jH2gF";
+    std::fs::write(
+        home.path().join(".bash_history"),
+        format!("ls\nexport OPENAI_API_KEY={token}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join(".env.example"),
+        "OPENAI_API_KEY=your-key-here\n",
+    )
+    .unwrap();
+    let out = cw()
+        .args(["exposure", "--format", "json", "--home"])
+        .arg(home.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let report = json(&out.stdout);
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"exposure/ssh-private-key") && rules.contains(&"exposure/history-secret"),
+        "{rules:?}"
+    );
+    assert_eq!(
+        rules.len(),
+        2,
+        "the placeholder in .env.example is a decoy: {rules:?}"
+    );
+    assert!(
+        !text.contains(token) && !text.contains(&token[8..24]),
+        "a secret leaked into the report"
+    );
+    let key = std::fs::read_to_string(ssh.join("id_ed25519")).unwrap();
+    let body: String = key.lines().nth(1).unwrap().chars().take(40).collect();
+    assert!(!text.contains(&body), "key material leaked");
+}

@@ -48,7 +48,21 @@ fn run_on(
         advisories: selected.db.as_ref(),
         scope,
     };
-    let findings = pipeline::analyze(&inventory, &found, &opts);
+    let mut findings = pipeline::analyze(&inventory, &found, &opts);
+    let mut exposure_notes = Vec::new();
+    if scope != pipeline::Scope::Repository && findings.iter().any(compromise) {
+        // The first-hour question after a stealer ran: what could it read here?
+        if let Some(home) = super::exposure::home(None).filter(|h| h.is_dir()) {
+            let (exposed, notes) = super::exposure::findings(&home);
+            exposure_notes.push(format!(
+                "a malicious package or start-up hook was found: {} credential(s) under {} were readable by it; rotate each (see the exposure/* findings)",
+                exposed.len(),
+                home.display()
+            ));
+            exposure_notes.extend(notes);
+            findings.extend(exposed);
+        }
+    }
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let mut applied = apply_ignores(&config, findings, today);
     sort(&mut applied.kept);
@@ -66,6 +80,7 @@ fn run_on(
         target,
     );
     report.notes = selected.notes;
+    report.notes.extend(exposure_notes);
     report.advisory_data = selected.db.as_ref().map(advisories::data_info);
     if !applied.ignored.is_empty() {
         report.notes.push(format!(
@@ -79,6 +94,12 @@ fn run_on(
         &applied.kept,
         output::fail_on(out, &config),
     ))
+}
+
+/// A finding that means code of an attacker may have run on this host.
+fn compromise(f: &chainwarden_core::Finding) -> bool {
+    f.severity == chainwarden_core::Severity::Critical
+        && (f.rule == "advisory/malicious" || f.rule.starts_with("hook/") || f.rule == "ioc/match")
 }
 
 /// Most severe first, then by rule and place, so output is stable.
