@@ -1,0 +1,178 @@
+//! Package-level combination of hits into one score and severity.
+//!
+//! Design: capabilities (network, subprocess, exec, os.environ, base64) score
+//! nothing alone, because every big library has them; each rule counts once
+//! per file however often it matches; a file's rules add up; findings in a
+//! decoded layer weigh 1.5×; flows (credential read + send, install hook +
+//! payload) carry their own high weight. The package takes its worst file
+//! plus a capped share of other rules found elsewhere, plus package-level
+//! combinations (install hook with payload signals, typosquat with hooks).
+
+pub use crate::metadata::PackageMeta;
+use crate::rule::{Family, Hit};
+use chainwarden_core::{Confidence, Severity};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Score at or above which the verdict is critical / high / medium / low.
+pub const CRITICAL_AT: f32 = 12.0;
+pub const HIGH_AT: f32 = 6.0;
+pub const MEDIUM_AT: f32 = 3.0;
+pub const LOW_AT: f32 = 1.0;
+/// Most that rules outside the worst file add.
+const OTHER_FILES_CAP: f32 = 4.0;
+
+/// The package-level result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub score: f32,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    /// Families that contributed (capabilities left out), sorted.
+    pub families: Vec<Family>,
+    /// Every hit (input plus metadata checks), worst first.
+    pub hits: Vec<Hit>,
+}
+
+/// What one hit weighs.
+pub fn weight(h: &Hit) -> f32 {
+    let sev = match h.severity {
+        Severity::Info => 0.0,
+        Severity::Low => 0.5,
+        Severity::Medium => 1.5,
+        Severity::High => 4.0,
+        Severity::Critical => 8.0,
+    };
+    let conf = match h.confidence {
+        Confidence::Low => 0.5,
+        Confidence::Medium => 0.75,
+        Confidence::High => 1.0,
+    };
+    let hidden = if h.layer > 0 { 1.5 } else { 1.0 };
+    sev * conf * hidden
+}
+
+/// Combines one package's hits (from [`crate::scan_source`] over its files)
+/// and, when given, its metadata into a verdict.
+pub fn verdict(hits: &[Hit], meta: Option<&PackageMeta>) -> Verdict {
+    let mut all: Vec<Hit> = hits.to_vec();
+    let install_hit = |h: &Hit| h.family == Family::Install && h.severity >= Severity::Low;
+    let has_install = all.iter().any(install_hit);
+    if let Some(m) = meta {
+        let mut m = m.clone();
+        m.has_install_hooks |= has_install;
+        // package.json hits already ran these checks.
+        let already = all
+            .iter()
+            .any(|h| matches!(h.family, Family::Typosquat | Family::Metadata));
+        if !already {
+            all.extend(crate::metadata::check(&m));
+        }
+    }
+
+    // Per file: each rule counts once, at its heaviest hit.
+    let mut files: BTreeMap<&str, BTreeMap<&str, f32>> = BTreeMap::new();
+    for h in &all {
+        let e = files
+            .entry(h.path.as_str())
+            .or_default()
+            .entry(h.rule.meta.id)
+            .or_insert(0.0);
+        *e = e.max(weight(h));
+    }
+    // Same-file combinations of weak signals.
+    let mut combos: BTreeMap<&str, f32> = BTreeMap::new();
+    for (path, rules) in &files {
+        let has = |id: &str| rules.contains_key(id);
+        let fam = |f: Family| {
+            all.iter()
+                .any(|h| h.path == *path && h.family == f && h.severity >= Severity::Low)
+        };
+        let network = has("heuristic/capability-network");
+        let mut bonus = 0.0;
+        if network && fam(Family::Persistence) {
+            bonus += 2.5;
+        }
+        if network
+            && all.iter().any(|h| {
+                h.path == *path && h.family == Family::Obfuscation && h.severity >= Severity::Medium
+            })
+        {
+            bonus += 2.0;
+        }
+        combos.insert(path, bonus);
+    }
+    let file_score = |rules: &BTreeMap<&str, f32>| rules.values().sum::<f32>();
+    let total =
+        |p: &str, r: &BTreeMap<&str, f32>| file_score(r) + combos.get(p).copied().unwrap_or(0.0);
+    let worst = files
+        .iter()
+        .max_by(|a, b| total(a.0, a.1).total_cmp(&total(b.0, b.1)));
+    let mut score = worst.map_or(0.0, |(p, r)| total(p, r));
+    // Other rules found elsewhere add a capped share.
+    if let Some((worst_path, worst_rules)) = worst {
+        let mut others: BTreeMap<&str, f32> = BTreeMap::new();
+        for (path, rules) in &files {
+            if path == worst_path {
+                continue;
+            }
+            for (id, w) in rules {
+                if !worst_rules.contains_key(id) {
+                    let e = others.entry(id).or_insert(0.0);
+                    *e = e.max(*w);
+                }
+            }
+        }
+        score += (others.values().sum::<f32>() * 0.5).min(OTHER_FILES_CAP);
+    }
+
+    // Package-level combinations.
+    let payload = all.iter().any(|h| {
+        (matches!(
+            h.family,
+            Family::DownloadExec | Family::Destination | Family::Obfuscation
+        ) && h.severity >= Severity::Medium)
+            || h.rule.meta.id == crate::families::credentials::EXFIL.meta.id
+    });
+    if has_install && payload {
+        score += 3.0;
+    }
+    let squat = all.iter().any(|h| h.family == Family::Typosquat);
+    if squat && (has_install || payload) {
+        score += 3.0;
+    }
+
+    let severity = match score {
+        s if s >= CRITICAL_AT => Severity::Critical,
+        s if s >= HIGH_AT => Severity::High,
+        s if s >= MEDIUM_AT => Severity::Medium,
+        s if s >= LOW_AT => Severity::Low,
+        _ => Severity::Info,
+    };
+    let families: BTreeSet<Family> = all
+        .iter()
+        .filter(|h| h.family != Family::Capability && weight(h) > 0.0)
+        .map(|h| h.family)
+        .collect();
+    let confidence = if score >= CRITICAL_AT || (score >= HIGH_AT && families.len() >= 2) {
+        Confidence::High
+    } else if score >= MEDIUM_AT {
+        Confidence::Medium
+    } else {
+        Confidence::Low
+    };
+    all.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.confidence.cmp(&a.confidence))
+            .then(a.path.cmp(&b.path))
+            .then(a.line.cmp(&b.line))
+    });
+    Verdict {
+        score,
+        severity,
+        confidence,
+        families: families.into_iter().collect(),
+        hits: all,
+    }
+}
