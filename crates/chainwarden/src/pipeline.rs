@@ -115,7 +115,13 @@ pub(crate) fn analyze(
             ))),
         }
     }
-    findings.extend(installed_files(&found.site_dirs, opts.scope == Scope::Deep));
+    findings.extend(site_dir_checks(
+        &found.site_dirs,
+        SiteChecks {
+            hooks: true,
+            verify: opts.scope == Scope::Deep,
+        },
+    ));
     findings.extend(chainwarden_npm::install_script_findings(inv));
     findings.extend(chainwarden_policy::evaluate(
         inv,
@@ -136,36 +142,64 @@ pub(crate) fn analyze(
     findings
 }
 
-/// Indicators of compromise in every site dir; with `verify`, every installed
-/// file re-hashed against RECORD first (and the indicator scan reuses those hashes).
-pub(crate) fn installed_files(site_dirs: &[PathBuf], verify: bool) -> Vec<Finding> {
+/// What to check in each installed Python environment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SiteChecks {
+    /// `.pth` lines that execute, `sitecustomize`/`usercustomize`.
+    pub(crate) hooks: bool,
+    /// Re-hash every installed file against RECORD (and scan every file for indicators).
+    pub(crate) verify: bool,
+}
+
+/// Start-up hooks, integrity and indicators of compromise in every site dir.
+/// Indicators are always matched: top-level files by default, every file
+/// when verifying (reusing the hashes verify computed).
+pub(crate) fn site_dir_checks(site_dirs: &[PathBuf], checks: SiteChecks) -> Vec<Finding> {
     use chainwarden_integrity::{IocScanOptions, IocSet, VerifyOptions};
     let matcher = IocSet::builtin().matcher();
-    let progress = crate::output::progress(
-        site_dirs.len() as u64,
-        if verify { "verifying" } else { "indicators" },
-    );
+    let what = if checks.verify {
+        "verifying"
+    } else {
+        "checking"
+    };
+    let progress = crate::output::progress(site_dirs.len() as u64, what);
     let mut findings = Vec::new();
     for site in site_dirs {
         progress.set_message(site.display().to_string());
         let root = chainwarden_integrity::env_root_for(site);
-        let report = verify.then(|| {
+        if checks.hooks {
+            findings.extend(start_up_hooks(site, &root));
+        }
+        let verified = checks.verify.then(|| {
             chainwarden_integrity::verify_site_dir(site, &root, &VerifyOptions::default())
         });
-        if let Some(r) = &report {
+        if let Some(r) = &verified {
             findings.extend(chainwarden_integrity::verify_findings(r));
         }
         let opts = IocScanOptions {
-            deep: verify,
+            deep: checks.verify,
             ..Default::default()
         };
         let iocs =
-            chainwarden_integrity::scan_site_dir(site, &root, &matcher, &opts, report.as_ref());
+            chainwarden_integrity::scan_site_dir(site, &root, &matcher, &opts, verified.as_ref());
         findings.extend(chainwarden_integrity::ioc_findings(&iocs));
         progress.inc(1);
     }
     progress.finish_and_clear();
     findings
+}
+
+/// `.pth` lines that execute and `sitecustomize`/`usercustomize`, each named
+/// with the distribution whose RECORD lists it (RECORDs are read only when a
+/// hook is reported).
+fn start_up_hooks(site: &std::path::Path, env_root: &std::path::Path) -> Vec<Finding> {
+    let ownership = std::cell::OnceCell::new();
+    let owners = |rel: &str| {
+        let own = ownership.get_or_init(|| chainwarden_integrity::read_ownership(site, env_root));
+        own.owner_of(&site.join(rel))
+            .map(|d| (d.package.name.clone(), d.package.version.clone()))
+    };
+    chainwarden_heuristics::audit_site_dir(site, &owners)
 }
 
 pub(crate) fn input_error_finding(e: &InputError) -> Finding {

@@ -22,6 +22,7 @@ pub(crate) fn all() -> Vec<RuleMeta> {
         .chain(chainwarden_advisories::RULES)
         .chain(chainwarden_integrity::RULES)
         .chain(chainwarden_exposure::RULES)
+        .chain(chainwarden_heuristics::hooks::RULES)
         .copied()
         .collect();
     v.sort_by_key(|r| r.id);

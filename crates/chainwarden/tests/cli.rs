@@ -655,3 +655,64 @@ fn exposure_lists_planted_credentials_by_fingerprint_never_by_value() {
     let body: String = key.lines().nth(1).unwrap().chars().take(40).collect();
     assert!(!text.contains(&body), "key material leaked");
 }
+
+#[test]
+fn the_litellm_start_up_hook_is_critical_with_no_advisory_data() {
+    let home = tempfile::tempdir().unwrap();
+    let out = cw()
+        .env("HOME", home.path())
+        .args(["scan", "--no-advisories", "--format", "json"])
+        .arg(litellm_fixture())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    assert!(findings_of(&report, "advisory/malicious").is_empty());
+    let hooks = findings_of(&report, "hook/pth-exec");
+    assert_eq!(
+        hooks.len(),
+        1,
+        "only litellm_init.pth, not setuptools' distutils-precedence.pth: {hooks:?}"
+    );
+    assert_eq!(hooks[0]["severity"], "critical");
+    assert!(
+        hooks[0]["location"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("litellm_init.pth")
+    );
+    assert_eq!(hooks[0]["package"]["name"], "litellm");
+    assert_eq!(hooks[0]["package"]["version"], "1.82.8");
+}
+
+#[test]
+fn a_fresh_real_venv_scans_clean_of_high_findings() {
+    let venv = testkit::venv("why", &[&["requests==2.32.3"]]);
+    let home = tempfile::tempdir().unwrap();
+    let out = cw()
+        .env("HOME", home.path())
+        .args(["scan", "--deep", "--format", "json"])
+        .arg(&venv)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report = json(&out.stdout);
+    let high: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "high" || f["severity"] == "critical")
+        .collect();
+    assert!(high.is_empty(), "{high:?}");
+    assert!(
+        testkit::site_packages(&venv)
+            .join("distutils-precedence.pth")
+            .exists(),
+        "the venv has setuptools' real .pth"
+    );
+}

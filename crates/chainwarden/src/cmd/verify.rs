@@ -28,7 +28,13 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8> {
         .iter()
         .map(pipeline::input_error_finding)
         .collect();
-    findings.extend(pipeline::installed_files(&found.site_dirs, true));
+    findings.extend(pipeline::site_dir_checks(
+        &found.site_dirs,
+        pipeline::SiteChecks {
+            hooks: false,
+            verify: true,
+        },
+    ));
     let elapsed = started.elapsed();
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let mut applied = apply_ignores(&config, findings, today);
