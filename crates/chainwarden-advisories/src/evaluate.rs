@@ -97,7 +97,11 @@ fn leading_number(v: &str) -> Option<u64> {
     if digits.is_empty() || v[digits.len()..].starts_with('!') {
         return None;
     }
-    digits.trim_start_matches('0').parse().ok().or(Some(0))
+    match digits.trim_start_matches('0') {
+        "" => Some(0),
+        // Too long for u64: no filter, the full parse decides.
+        n => n.parse().ok(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

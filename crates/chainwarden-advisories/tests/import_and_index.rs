@@ -439,3 +439,40 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+#[test]
+fn update_from_a_local_folder_mirror() {
+    let mirror = tempfile::tempdir().unwrap();
+    let rec = std::fs::read(format!(
+        "{OSV}/rustsec-advisory-db-osv/crates/RUSTSEC-2016-0001.json"
+    ))
+    .unwrap();
+    std::fs::create_dir_all(mirror.path().join("crates.io")).unwrap();
+    std::fs::write(
+        mirror.path().join("crates.io/all.zip"),
+        zip_of(&[("RUSTSEC-2016-0001.json", rec)]),
+    )
+    .unwrap();
+    let mut db = AdvisoryDb::from_sources(&[]).0;
+    let opts = UpdateOptions {
+        ecosystems: vec![Ecosystem::CratesIo],
+        kev: false,
+        mirror: Some(mirror.path().display().to_string()),
+    };
+    let report = update(&mut db, &opts).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.total_records, 1);
+    let f = db
+        .match_package(&Package::new(Ecosystem::CratesIo, "openssl", "0.8.0"))
+        .unwrap();
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        chainwarden_advisories::update::urls(&UpdateOptions::default()),
+        vec![
+            "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip",
+            "https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip",
+            "https://osv-vulnerabilities.storage.googleapis.com/crates.io/all.zip",
+            "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
+        ]
+    );
+}

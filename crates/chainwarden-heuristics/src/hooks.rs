@@ -357,7 +357,8 @@ pub fn audit_site_dir_results(
         if !is_pth && !is_custom {
             continue;
         }
-        let owner = owners(&name);
+        // Looking an owner up reads RECORDs: do it only for files that gave a finding.
+        let start = out.len();
         let text = match read_inside(site_dir, &path) {
             Ok(t) => t,
             Err(e) => {
@@ -373,7 +374,7 @@ pub fn audit_site_dir_results(
                     site_relative: name.clone(),
                     line: 0,
                     text: snippet(&format!("could not be audited: {e}")),
-                    owner,
+                    owner: owners(&name),
                     capabilities: Vec::new(),
                     hits: Vec::new(),
                 });
@@ -381,9 +382,15 @@ pub fn audit_site_dir_results(
             }
         };
         if is_pth {
-            audit_pth(site_dir, &name, &path, &text, owner, &mut out);
+            audit_pth(site_dir, &name, &path, &text, None, &mut out);
         } else {
-            audit_customize(&name, &path, &text, owner, &mut out);
+            audit_customize(&name, &path, &text, None, &mut out);
+        }
+        if out.len() > start {
+            let owner = owners(&name);
+            for h in &mut out[start..] {
+                h.owner.clone_from(&owner);
+            }
         }
     }
     out

@@ -382,22 +382,45 @@ fn bounded(bytes: &[u8], start: usize, end: usize, kind: IndicatorKind) -> bool 
 /// Runs of base64 characters worth decoding: at least [`MIN_BASE64_RUN`] long
 /// and at most `max_blob` long.
 fn base64_runs(bytes: &[u8], max_blob: usize) -> Vec<(usize, &[u8])> {
-    let is_b64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_' | b'=');
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes.get(i).is_some_and(|&b| is_b64(b)) {
+    /// Byte classes: 0 not base64, 1 other base64, 2 upper, 4 lower, 8 digit.
+    const CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut i = 0;
+        while i < 256 {
+            let b = i as u8;
+            t[i] = if b.is_ascii_uppercase() {
+                2
+            } else if b.is_ascii_lowercase() {
+                4
+            } else if b.is_ascii_digit() {
+                8
+            } else if matches!(b, b'+' | b'/' | b'-' | b'_' | b'=') {
+                1
+            } else {
+                0
+            };
             i += 1;
+        }
+        t
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut seen = 0u8;
+    // One pass; a sentinel non-base64 byte closes the last run.
+    for (i, &b) in bytes.iter().chain(std::iter::once(&b' ')).enumerate() {
+        let class = CLASS[usize::from(b)];
+        if class != 0 {
+            seen |= class;
             continue;
         }
-        let start = i;
-        while bytes.get(i).is_some_and(|&b| is_b64(b)) {
-            i += 1;
+        let len = i - start;
+        // Encoded data mixes upper case, lower case and digits; identifiers
+        // and paths in source code rarely do, and are not worth decoding.
+        if len >= MIN_BASE64_RUN && len <= max_blob && seen & 14 == 14 {
+            out.push((start, bytes.get(start..i).unwrap_or_default()));
         }
-        let run = bytes.get(start..i).unwrap_or_default();
-        if run.len() >= MIN_BASE64_RUN && run.len() <= max_blob {
-            out.push((start, run));
-        }
+        start = i + 1;
+        seen = 0;
     }
     out
 }

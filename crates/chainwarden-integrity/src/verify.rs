@@ -91,7 +91,8 @@ pub enum UnownedKind {
     StartupCustomize,
     /// A top-level module (`.py`, `.so`, `.pyd`): importable, may shadow one.
     TopLevelModule,
-    /// A top-level folder no RECORD lists anything in, holding Python code.
+    /// A top-level folder no RECORD lists anything in, holding Python code,
+    /// or a top-level symlink (never followed).
     TopLevelPackage,
     /// A `.py` file dropped inside a package that a RECORD owns.
     NestedModule,
@@ -436,9 +437,15 @@ fn find_unowned(own: &Ownership, opts: &VerifyOptions, report: &mut VerifyReport
                 continue;
             }
             if !own.owners.contains_key(path) {
+                let mut kind = top_level_file_kind(&name);
+                // A top-level symlink (not followed) may point at a package
+                // folder anywhere: importable under its name.
+                if entry.path_is_symlink() && kind == UnownedKind::Other {
+                    kind = UnownedKind::TopLevelPackage;
+                }
                 report.unowned.push(Unowned {
                     path: path.to_path_buf(),
-                    kind: top_level_file_kind(&name),
+                    kind,
                     is_dir: false,
                     files: 1,
                 });

@@ -141,6 +141,7 @@ fn dropped_startup_files_are_unowned_and_high() {
     fs::write(site.join("stray_pkg/__init__.py"), b"").unwrap();
     fs::write(site.join("requests/_injected.py"), b"x = 1\n").unwrap();
     fs::write(site.join("rich/notes.txt"), b"x\n").unwrap();
+    std::os::unix::fs::symlink("/usr/lib/python3/dist-packages", site.join("linked")).unwrap();
     let (f, _) = findings(&venv);
     let unowned: Vec<(String, Severity)> = f
         .iter()
@@ -159,6 +160,7 @@ fn dropped_startup_files_are_unowned_and_high() {
     assert_eq!(
         unowned,
         [
+            ("linked".to_string(), Severity::Medium),
             ("requests/_injected.py".to_string(), Severity::Medium),
             ("rich/notes.txt".to_string(), Severity::Low),
             ("sitecustomize.py".to_string(), Severity::High),

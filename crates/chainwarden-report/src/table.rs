@@ -164,8 +164,33 @@ fn write_findings(
         for text in wrap(&clean(&f.message), width.saturating_sub(indent.len())) {
             writeln!(out, "{indent}{text}")?;
         }
+        let also = advisory_line(f);
+        if !also.is_empty() {
+            for text in wrap(&clean(&also), width.saturating_sub(indent.len())) {
+                writeln!(out, "{indent}{text}")?;
+            }
+        }
     }
     Ok(())
+}
+
+/// The ids an advisory is also known by, and what clears it, on one line:
+/// users search for the GHSA or CVE id they were told about.
+fn advisory_line(f: &Finding) -> String {
+    let Some(a) = &f.advisory else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    if !a.aliases.is_empty() {
+        parts.push(format!("aliases: {}", a.aliases.join(", ")));
+    }
+    if !a.fixed.is_empty() {
+        parts.push(format!("fixed in: {}", a.fixed.join(", ")));
+    }
+    if let Some(k) = &a.kev {
+        parts.push(format!("CISA KEV {} (due {})", k.cve, k.due_date));
+    }
+    parts.join("; ")
 }
 
 fn package_label(report: &Report<'_>, f: &Finding) -> String {

@@ -1,5 +1,6 @@
 //! The `chainwarden` command.
 
+mod advisories;
 mod cli;
 mod cmd;
 mod config;
@@ -17,6 +18,9 @@ fn main() -> ExitCode {
         cli::Command::Check(a) => cmd::scan::check(a),
         cli::Command::Why(a) => cmd::why::run(a),
         cli::Command::Rules(a) => cmd::rules::run(a),
+        cli::Command::Db(c) => cmd::db::run(c),
+        cli::Command::Verify(a) => cmd::verify::run(a),
+        cli::Command::Exposure(a) => cmd::exposure::run(a),
         other => Err(anyhow::anyhow!(
             "`{other:?}` is not available in this build yet"
         )),

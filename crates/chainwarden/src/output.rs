@@ -59,6 +59,34 @@ pub(crate) fn write(args: &OutputArgs, report: &Report<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Warnings (stale advisory data, skipped records) also go to stderr when the
+/// report itself goes to a file or is meant for a machine.
+pub(crate) fn warn_notes(args: &OutputArgs, notes: &[String]) {
+    if args.output.is_some() || args.format != FormatArg::Table {
+        for n in notes {
+            #[allow(clippy::print_stderr)] // user-facing warning, outside the report
+            {
+                eprintln!("warning: {n}");
+            }
+        }
+    }
+}
+
+/// A progress bar on stderr; invisible when stderr is not a terminal.
+pub(crate) fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(what.to_string());
+    bar
+}
+
 /// The severity that fails the run: `--fail-on`, else the config's, else high.
 pub(crate) fn fail_on(args: &OutputArgs, config: &Config) -> Option<Severity> {
     match args.fail_on {

@@ -14,6 +14,8 @@ pub(crate) enum Scope {
     Everything,
     /// A repository as CI sees it: lockfiles, manifests, workflows, MCP configs.
     Repository,
+    /// Everything, with every analyzer (re-hash installed files, heuristics).
+    Deep,
 }
 
 /// Walks the roots and runs every collector on what the walk found.
@@ -90,6 +92,8 @@ fn root_of(roots: &[PathBuf], path: &std::path::Path) -> PathBuf {
 pub(crate) struct AnalyzeOptions<'a> {
     pub(crate) config: &'a Config,
     pub(crate) now: jiff::Timestamp,
+    pub(crate) advisories: Option<&'a chainwarden_advisories::AdvisoryDb>,
+    pub(crate) scope: Scope,
 }
 
 /// Runs the analyzers over an inventory.
@@ -102,6 +106,22 @@ pub(crate) fn analyze(
     for e in &inv.errors {
         findings.push(input_error_finding(e));
     }
+    if let Some(db) = opts.advisories {
+        match db.try_match_inventory(inv) {
+            Ok(f) => findings.extend(f),
+            Err(e) => findings.push(input_error_finding(&InputError::new(
+                "advisory database",
+                e.to_string(),
+            ))),
+        }
+    }
+    findings.extend(site_dir_checks(
+        &found.site_dirs,
+        SiteChecks {
+            hooks: true,
+            verify: opts.scope == Scope::Deep,
+        },
+    ));
     findings.extend(chainwarden_npm::install_script_findings(inv));
     findings.extend(chainwarden_policy::evaluate(
         inv,
@@ -120,6 +140,66 @@ pub(crate) fn analyze(
         }
     }
     findings
+}
+
+/// What to check in each installed Python environment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SiteChecks {
+    /// `.pth` lines that execute, `sitecustomize`/`usercustomize`.
+    pub(crate) hooks: bool,
+    /// Re-hash every installed file against RECORD (and scan every file for indicators).
+    pub(crate) verify: bool,
+}
+
+/// Start-up hooks, integrity and indicators of compromise in every site dir.
+/// Indicators are always matched: top-level files by default, every file
+/// when verifying (reusing the hashes verify computed).
+pub(crate) fn site_dir_checks(site_dirs: &[PathBuf], checks: SiteChecks) -> Vec<Finding> {
+    use chainwarden_integrity::{IocScanOptions, IocSet, VerifyOptions};
+    let matcher = IocSet::builtin().matcher();
+    let what = if checks.verify {
+        "verifying"
+    } else {
+        "checking"
+    };
+    let progress = crate::output::progress(site_dirs.len() as u64, what);
+    let mut findings = Vec::new();
+    for site in site_dirs {
+        progress.set_message(site.display().to_string());
+        let root = chainwarden_integrity::env_root_for(site);
+        if checks.hooks {
+            findings.extend(start_up_hooks(site, &root));
+        }
+        let verified = checks.verify.then(|| {
+            chainwarden_integrity::verify_site_dir(site, &root, &VerifyOptions::default())
+        });
+        if let Some(r) = &verified {
+            findings.extend(chainwarden_integrity::verify_findings(r));
+        }
+        let opts = IocScanOptions {
+            deep: checks.verify,
+            ..Default::default()
+        };
+        let iocs =
+            chainwarden_integrity::scan_site_dir(site, &root, &matcher, &opts, verified.as_ref());
+        findings.extend(chainwarden_integrity::ioc_findings(&iocs));
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    findings
+}
+
+/// `.pth` lines that execute and `sitecustomize`/`usercustomize`, each named
+/// with the distribution whose RECORD lists it (RECORDs are read only when a
+/// hook is reported).
+fn start_up_hooks(site: &std::path::Path, env_root: &std::path::Path) -> Vec<Finding> {
+    let ownership = std::cell::OnceCell::new();
+    let owners = |rel: &str| {
+        let own = ownership.get_or_init(|| chainwarden_integrity::read_ownership(site, env_root));
+        own.owner_of(&site.join(rel))
+            .map(|d| (d.package.name.clone(), d.package.version.clone()))
+    };
+    chainwarden_heuristics::audit_site_dir(site, &owners)
 }
 
 pub(crate) fn input_error_finding(e: &InputError) -> Finding {

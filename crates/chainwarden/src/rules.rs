@@ -19,6 +19,10 @@ pub(crate) fn all() -> Vec<RuleMeta> {
         .chain(chainwarden_policy::RULES)
         .chain(chainwarden_mcp::RULES)
         .chain(chainwarden_npm::RULES)
+        .chain(chainwarden_advisories::RULES)
+        .chain(chainwarden_integrity::RULES)
+        .chain(chainwarden_exposure::RULES)
+        .chain(chainwarden_heuristics::hooks::RULES)
         .copied()
         .collect();
     v.sort_by_key(|r| r.id);

@@ -315,3 +315,404 @@ fn every_machine_format_of_a_real_scan_validates_against_its_official_schema() {
         assert_valid(schema, &String::from_utf8_lossy(&out.stdout));
     }
 }
+
+/// A copy of the litellm fixture with litellm at `version` instead of 1.82.8.
+fn litellm_at(version: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let sp = dir.path().join("site-packages");
+    let src = litellm_fixture();
+    for entry in walk(&src) {
+        let rel = entry.strip_prefix(&src).unwrap().to_string_lossy().replace(
+            "litellm-1.82.8.dist-info",
+            &format!("litellm-{version}.dist-info"),
+        );
+        let dest = sp.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        let text = std::fs::read(&entry).unwrap();
+        let text = if entry.ends_with("METADATA") && entry.to_string_lossy().contains("litellm-") {
+            String::from_utf8(text)
+                .unwrap()
+                .replace("Version: 1.82.8", &format!("Version: {version}"))
+                .into_bytes()
+        } else {
+            text
+        };
+        std::fs::write(dest, text).unwrap();
+    }
+    dir
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
+    }
+    out
+}
+
+fn findings_of(report: &serde_json::Value, rule: &str) -> Vec<serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn litellm_1_82_8_is_malicious_with_no_setup_and_every_format_says_so() {
+    use testkit::schema::{Schema, assert_valid};
+    let out = cw()
+        .args(["scan", "--format", "json"])
+        .arg(litellm_fixture())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "malicious → exit 1");
+    let report = json(&out.stdout);
+    let mal = findings_of(&report, "advisory/malicious");
+    assert_eq!(mal.len(), 1, "one merged finding: {mal:?}");
+    let adv = &mal[0]["advisory"];
+    assert_eq!(adv["id"], "MAL-2026-2144");
+    let aliases: Vec<&str> = adv["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(aliases.contains(&"GHSA-5mg7-485q-xm76"), "{aliases:?}");
+    assert_eq!(mal[0]["severity"], "critical");
+
+    let table = cw().arg("scan").arg(litellm_fixture()).output().unwrap();
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("MAL-2026-2144") && text.contains("GHSA-5mg7-485q-xm76"),
+        "{text}"
+    );
+
+    let sarif = cw()
+        .args(["scan", "--format", "sarif"])
+        .arg(litellm_fixture())
+        .output()
+        .unwrap();
+    let sarif_text = String::from_utf8_lossy(&sarif.stdout);
+    assert_valid(Schema::Sarif210, &sarif_text);
+    let log = json(&sarif.stdout);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let r = results
+        .iter()
+        .find(|r| r["ruleId"] == "advisory/malicious")
+        .expect("SARIF carries the finding");
+    assert!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .contains("litellm-1.82.8.dist-info")
+    );
+
+    let cdx = cw()
+        .args(["scan", "--format", "cyclonedx"])
+        .arg(litellm_fixture())
+        .output()
+        .unwrap();
+    assert_valid(Schema::CycloneDx16, &String::from_utf8_lossy(&cdx.stdout));
+    let bom = json(&cdx.stdout);
+    let v = bom["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "MAL-2026-2144")
+        .expect("CycloneDX carries it");
+    let refs = v["affects"].as_array().unwrap();
+    let litellm_ref = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["purl"] == "pkg:pypi/litellm@1.82.8")
+        .unwrap()["bom-ref"]
+        .clone();
+    assert_eq!(refs[0]["ref"], litellm_ref);
+}
+
+#[test]
+fn neighbouring_litellm_versions_are_not_malicious() {
+    for version in ["1.82.6", "1.82.9"] {
+        let dir = litellm_at(version);
+        let out = cw()
+            .args(["scan", "--format", "json", "--fail-on", "never"])
+            .arg(dir.path().join("site-packages"))
+            .output()
+            .unwrap();
+        let report = json(&out.stdout);
+        let names: Vec<&str> = report["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["version"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&version), "{names:?}");
+        assert!(
+            findings_of(&report, "advisory/malicious").is_empty(),
+            "{version}: {}",
+            report["findings"]
+        );
+    }
+}
+
+#[test]
+fn advisories_flag_uses_exactly_those_records() {
+    let only = testkit::shared_dir().join("data/advisories/osv/rustsec-advisory-db-osv");
+    let out = cw()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--advisories",
+        ])
+        .arg(&only)
+        .arg(litellm_fixture())
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    assert!(
+        findings_of(&report, "advisory/malicious").is_empty(),
+        "no PyPI records given"
+    );
+    let out = cw()
+        .args(["scan", "--advisories", "/no/such/advisories"])
+        .arg(litellm_fixture())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn db_import_then_status_and_scan_use_the_local_index() {
+    let db = tempfile::tempdir().unwrap();
+    let mal = testkit::shared_dir().join("data/advisories/osv/ossf-malicious-packages");
+    let out = cw()
+        .args(["db", "import", "--db"])
+        .arg(db.path())
+        .arg(&mal)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cw()
+        .args(["db", "status", "--format", "json", "--db"])
+        .arg(db.path())
+        .output()
+        .unwrap();
+    let status = json(&out.stdout);
+    assert_eq!(status["record_count"], 24);
+    assert_eq!(status["embedded"], false);
+    let out = cw()
+        .args(["scan", "--format", "json", "--db"])
+        .arg(db.path())
+        .arg(litellm_fixture())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        findings_of(&json(&out.stdout), "advisory/malicious").len(),
+        1
+    );
+}
+
+#[test]
+fn a_real_npm_lockfile_naming_a_malicious_version_is_malicious() {
+    let lock = testkit::workspace_root()
+        .join("crates/chainwarden-npm/tests/fixtures/malicious/package-lock.json");
+    let out = cw()
+        .args(["check", "--format", "json"])
+        .arg(lock.parent().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    let mal = findings_of(&report, "advisory/malicious");
+    assert!(
+        mal.iter().any(
+            |f| f["package"]["name"] == "@servicetitan/eh-module-communication"
+                && f["location"]["line"].as_u64().is_some()
+        ),
+        "{mal:?}"
+    );
+}
+
+#[test]
+fn verify_a_real_venv_after_a_one_byte_edit_gives_exactly_one_modified() {
+    let venv = testkit::venv("why", &[&["requests==2.32.3"]]);
+    let copy = tempfile::tempdir().unwrap();
+    testkit::run(
+        std::process::Command::new("cp")
+            .arg("-a")
+            .arg(&venv)
+            .arg(copy.path().join("venv")),
+    );
+    let venv = copy.path().join("venv");
+    let clean = cw()
+        .args(["verify", "--format", "json"])
+        .arg(&venv)
+        .output()
+        .unwrap();
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    let report = json(&clean.stdout);
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] != "high" && f["severity"] != "critical"),
+        "a fresh venv has no high findings: {}",
+        report["findings"]
+    );
+    let api = testkit::site_packages(&venv).join("requests/api.py");
+    let mut bytes = std::fs::read(&api).unwrap();
+    bytes[100] ^= 0x20;
+    std::fs::write(&api, bytes).unwrap();
+    let out = cw()
+        .args(["verify", "--format", "json"])
+        .arg(&venv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let modified = findings_of(&json(&out.stdout), "integrity/modified");
+    assert_eq!(modified.len(), 1, "{modified:?}");
+    assert_eq!(modified[0]["package"]["name"], "requests");
+    assert!(
+        modified[0]["location"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("requests/api.py")
+    );
+}
+
+#[test]
+fn exposure_lists_planted_credentials_by_fingerprint_never_by_value() {
+    let home = tempfile::tempdir().unwrap();
+    let ssh = home.path().join(".ssh");
+    std::fs::create_dir_all(&ssh).unwrap();
+    testkit::run(
+        std::process::Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(ssh.join("id_ed25519")),
+    );
+    let token = "sk-proj-Q3xV8mN2pL7rT4wY9zB1cD6fG0hJ5kA2sE8uI3oP7qR4tW9yX1vB6nM0lK5jH2gF";
+    std::fs::write(
+        home.path().join(".bash_history"),
+        format!("ls\nexport OPENAI_API_KEY={token}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join(".env.example"),
+        "OPENAI_API_KEY=your-key-here\n",
+    )
+    .unwrap();
+    let out = cw()
+        .args(["exposure", "--format", "json", "--home"])
+        .arg(home.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let report = json(&out.stdout);
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"exposure/ssh-private-key") && rules.contains(&"exposure/history-secret"),
+        "{rules:?}"
+    );
+    assert_eq!(
+        rules.len(),
+        2,
+        "the placeholder in .env.example is a decoy: {rules:?}"
+    );
+    assert!(
+        !text.contains(token) && !text.contains(&token[8..24]),
+        "a secret leaked into the report"
+    );
+    let key = std::fs::read_to_string(ssh.join("id_ed25519")).unwrap();
+    let body: String = key.lines().nth(1).unwrap().chars().take(40).collect();
+    assert!(!text.contains(&body), "key material leaked");
+}
+
+#[test]
+fn the_litellm_start_up_hook_is_critical_with_no_advisory_data() {
+    let home = tempfile::tempdir().unwrap();
+    let out = cw()
+        .env("HOME", home.path())
+        .args(["scan", "--no-advisories", "--format", "json"])
+        .arg(litellm_fixture())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    assert!(findings_of(&report, "advisory/malicious").is_empty());
+    let hooks = findings_of(&report, "hook/pth-exec");
+    assert_eq!(
+        hooks.len(),
+        1,
+        "only litellm_init.pth, not setuptools' distutils-precedence.pth: {hooks:?}"
+    );
+    assert_eq!(hooks[0]["severity"], "critical");
+    assert!(
+        hooks[0]["location"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("litellm_init.pth")
+    );
+    assert_eq!(hooks[0]["package"]["name"], "litellm");
+    assert_eq!(hooks[0]["package"]["version"], "1.82.8");
+}
+
+#[test]
+fn a_fresh_real_venv_scans_clean_of_high_findings() {
+    let venv = testkit::venv("why", &[&["requests==2.32.3"]]);
+    let home = tempfile::tempdir().unwrap();
+    let out = cw()
+        .env("HOME", home.path())
+        .args(["scan", "--deep", "--format", "json"])
+        .arg(&venv)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report = json(&out.stdout);
+    let high: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "high" || f["severity"] == "critical")
+        .collect();
+    assert!(high.is_empty(), "{high:?}");
+    assert!(
+        testkit::site_packages(&venv)
+            .join("distutils-precedence.pth")
+            .exists(),
+        "the venv has setuptools' real .pth"
+    );
+}

@@ -18,7 +18,10 @@ pub(crate) fn with_pyspdxtools(document: &str) -> Outcome {
 /// Validates against a schema outside `tests/schemas` (our own).
 pub(crate) fn against_schema_file(schema_path: &Path, document: &str) -> Outcome {
     let dir = schema_path.parent().expect("schema folder");
-    let name = schema_path.file_name().and_then(|n| n.to_str()).expect("schema file name");
+    let name = schema_path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("schema file name");
     schema::against(dir, name, document)
 }
 

@@ -1,7 +1,10 @@
 //! One file per subcommand.
 
+pub(crate) mod db;
+pub(crate) mod exposure;
 pub(crate) mod rules;
 pub(crate) mod scan;
+pub(crate) mod verify;
 pub(crate) mod why;
 
 use std::path::PathBuf;

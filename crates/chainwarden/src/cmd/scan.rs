@@ -1,35 +1,68 @@
-//! `chainwarden scan`: inventory + advisories + start-up hooks + policy.
+//! `chainwarden scan` and `chainwarden check`: collect, analyze, report.
 
-use crate::cli::{CheckArgs, OutputArgs, ScanArgs};
+use crate::cli::{AdvisoryArgs, CheckArgs, OutputArgs, ScanArgs};
 use crate::config::{Config, apply_ignores};
-use crate::{output, pipeline, rules};
+use crate::{advisories, output, pipeline, rules};
 use anyhow::Result;
 use chainwarden_report::Report;
+use std::path::PathBuf;
 
 pub(crate) fn run(args: &ScanArgs) -> Result<u8> {
     let paths = super::paths_or_dot(&args.paths);
-    run_on(&paths, pipeline::Scope::Everything, &args.output)
+    let scope = if args.deep {
+        pipeline::Scope::Deep
+    } else {
+        pipeline::Scope::Everything
+    };
+    run_on(&paths, scope, &args.advisory, &args.output)
 }
 
 /// `chainwarden check`: the repository only, no installed environments.
 pub(crate) fn check(args: &CheckArgs) -> Result<u8> {
     let paths = vec![args.path.clone().unwrap_or_else(|| ".".into())];
-    run_on(&paths, pipeline::Scope::Repository, &args.output)
+    run_on(
+        &paths,
+        pipeline::Scope::Repository,
+        &args.advisory,
+        &args.output,
+    )
 }
 
-fn run_on(paths: &[std::path::PathBuf], scope: pipeline::Scope, out: &OutputArgs) -> Result<u8> {
+fn run_on(
+    paths: &[PathBuf],
+    scope: pipeline::Scope,
+    advisory: &AdvisoryArgs,
+    out: &OutputArgs,
+) -> Result<u8> {
     super::check_paths(paths)?;
     let config = Config::discover(out.config.as_deref(), &paths[0])?;
     let now = output::now();
+    let max_age = config
+        .max_advisory_age_days
+        .unwrap_or(advisories::DEFAULT_MAX_AGE_DAYS);
+    let selected = advisories::select(advisory, max_age, now)?;
     let (inventory, found) = pipeline::collect(paths, scope);
-    let findings = pipeline::analyze(
-        &inventory,
-        &found,
-        &pipeline::AnalyzeOptions {
-            config: &config,
-            now,
-        },
-    );
+    let opts = pipeline::AnalyzeOptions {
+        config: &config,
+        now,
+        advisories: selected.db.as_ref(),
+        scope,
+    };
+    let mut findings = pipeline::analyze(&inventory, &found, &opts);
+    let mut exposure_notes = Vec::new();
+    if scope != pipeline::Scope::Repository && findings.iter().any(compromise) {
+        // The first-hour question after a stealer ran: what could it read here?
+        if let Some(home) = super::exposure::home(None).filter(|h| h.is_dir()) {
+            let (exposed, notes) = super::exposure::findings(&home);
+            exposure_notes.push(format!(
+                "a malicious package or start-up hook was found: {} credential(s) under {} were readable by it; rotate each (see the exposure/* findings)",
+                exposed.len(),
+                home.display()
+            ));
+            exposure_notes.extend(notes);
+            findings.extend(exposed);
+        }
+    }
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let mut applied = apply_ignores(&config, findings, today);
     sort(&mut applied.kept);
@@ -46,17 +79,27 @@ fn run_on(paths: &[std::path::PathBuf], scope: pipeline::Scope, out: &OutputArgs
         now.to_string(),
         target,
     );
+    report.notes = selected.notes;
+    report.notes.extend(exposure_notes);
+    report.advisory_data = selected.db.as_ref().map(advisories::data_info);
     if !applied.ignored.is_empty() {
         report.notes.push(format!(
             "{} finding(s) ignored by chainwarden.toml",
             applied.ignored.len()
         ));
     }
+    output::warn_notes(out, &report.notes);
     output::write(out, &report)?;
     Ok(output::exit_code(
         &applied.kept,
         output::fail_on(out, &config),
     ))
+}
+
+/// A finding that means code of an attacker may have run on this host.
+fn compromise(f: &chainwarden_core::Finding) -> bool {
+    f.severity == chainwarden_core::Severity::Critical
+        && (f.rule == "advisory/malicious" || f.rule.starts_with("hook/") || f.rule == "ioc/match")
 }
 
 /// Most severe first, then by rule and place, so output is stable.

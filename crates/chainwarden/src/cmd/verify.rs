@@ -1,0 +1,67 @@
+//! `chainwarden verify`: re-hash every installed file against its RECORD.
+
+use crate::cli::VerifyArgs;
+use crate::config::{Config, apply_ignores};
+use crate::{output, pipeline, rules};
+use anyhow::Result;
+use chainwarden_report::Report;
+
+pub(crate) fn run(args: &VerifyArgs) -> Result<u8> {
+    let paths = super::paths_or_dot(&args.paths);
+    super::check_paths(&paths)?;
+    let config = Config::discover(args.output.config.as_deref(), &paths[0])?;
+    let now = output::now();
+    let (inventory, found) = pipeline::collect(&paths, pipeline::Scope::Everything);
+    if found.site_dirs.is_empty() {
+        anyhow::bail!(
+            "no installed Python environment under {} (give a virtualenv, an environment root or a site-packages folder)",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let started = std::time::Instant::now();
+    let mut findings: Vec<_> = inventory
+        .errors
+        .iter()
+        .map(pipeline::input_error_finding)
+        .collect();
+    findings.extend(pipeline::site_dir_checks(
+        &found.site_dirs,
+        pipeline::SiteChecks {
+            hooks: false,
+            verify: true,
+        },
+    ));
+    let elapsed = started.elapsed();
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let mut applied = apply_ignores(&config, findings, today);
+    super::scan::sort(&mut applied.kept);
+    let all_rules = rules::all();
+    let target = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut report = Report::new(
+        &inventory,
+        &applied.kept,
+        &all_rules,
+        now.to_string(),
+        target,
+    );
+    report.notes.push(format!(
+        "verified {} distributions in {} environment(s) in {:.2} s",
+        inventory.components.len(),
+        found.site_dirs.len(),
+        elapsed.as_secs_f64()
+    ));
+    output::warn_notes(&args.output, &report.notes);
+    output::write(&args.output, &report)?;
+    Ok(output::exit_code(
+        &applied.kept,
+        output::fail_on(&args.output, &config),
+    ))
+}
