@@ -169,6 +169,10 @@ pub(crate) struct InspectArgs {
     /// A package archive (.whl, .tar.gz, .zip, .tgz), a source tree, or a folder with environments.
     #[arg(value_name = "PATH", required = true)]
     pub(crate) paths: Vec<PathBuf>,
+    /// Password of encrypted zip archives (research sets ship malware as `infected`-encrypted zips).
+    /// The archive is decrypted in memory only; nothing is extracted or run.
+    #[arg(long, value_name = "PASSWORD")]
+    pub(crate) archive_password: Option<String>,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
 }

@@ -21,9 +21,7 @@ fn main() -> ExitCode {
         cli::Command::Db(c) => cmd::db::run(c),
         cli::Command::Verify(a) => cmd::verify::run(a),
         cli::Command::Exposure(a) => cmd::exposure::run(a),
-        other => Err(anyhow::anyhow!(
-            "`{other:?}` is not available in this build yet"
-        )),
+        cli::Command::Inspect(a) => cmd::inspect::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

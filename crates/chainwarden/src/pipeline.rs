@@ -123,6 +123,10 @@ pub(crate) fn analyze(
             deep_indicators: opts.scope == Scope::Deep,
         },
     ));
+    if opts.scope == Scope::Deep {
+        let inspection = crate::cmd::inspect::inspect_all(&inv.roots, None);
+        findings.extend(crate::cmd::inspect::findings(&inspection).0);
+    }
     findings.extend(chainwarden_npm::install_script_findings(inv));
     findings.extend(chainwarden_policy::evaluate(
         inv,

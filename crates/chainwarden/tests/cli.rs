@@ -716,3 +716,75 @@ fn a_fresh_real_venv_scans_clean_of_high_findings() {
         "the venv has setuptools' real .pth"
     );
 }
+
+#[test]
+fn inspect_names_rule_file_and_line_in_a_real_malware_archive_read_in_memory() {
+    let sample = testkit::shared_dir().join(
+        "data/malware-samples/pypi/rsc-dev-pypi_malware/malware/djanga/djanga-0.1.tar.gz.zip",
+    );
+    let out = cw()
+        .args([
+            "inspect",
+            "--archive-password",
+            "infected",
+            "--format",
+            "json",
+        ])
+        .arg(&sample)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out.stdout);
+    let verdict = findings_of(&report, "heuristic/verdict");
+    assert_eq!(verdict.len(), 1);
+    assert!(
+        verdict[0]["severity"] == "high" || verdict[0]["severity"] == "critical",
+        "{verdict:?}"
+    );
+    let hit = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] != "heuristic/verdict")
+        .expect("a hit");
+    assert!(
+        hit["location"]["path"]
+            .as_str()
+            .unwrap()
+            .contains("djanga-0.1/"),
+        "{hit}"
+    );
+    assert!(hit["location"]["line"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn inspect_finds_the_litellm_payload_through_its_base64_layer() {
+    let out = cw()
+        .args(["inspect", "--format", "json"])
+        .arg(litellm_fixture())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    let hit = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["location"]["path"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with("proxy/proxy_server.py")
+        })
+        .expect("a hit in proxy_server.py");
+    let evidence = hit["evidence"].to_string();
+    assert!(
+        evidence.contains("layer") || hit["message"].as_str().unwrap().contains("decode"),
+        "{hit}"
+    );
+}
