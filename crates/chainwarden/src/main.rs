@@ -25,6 +25,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // `chainwarden … | head` closed the pipe: the reader has what it wanted.
+        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             #[allow(clippy::print_stderr)] // the one place errors reach the user
             {

@@ -54,11 +54,15 @@ fn run_on(
         // The first-hour question after a stealer ran: what could it read here?
         if let Some(home) = super::exposure::home(None).filter(|h| h.is_dir()) {
             let (exposed, notes) = super::exposure::findings(&home);
-            exposure_notes.push(format!(
-                "a malicious package or start-up hook was found: {} credential(s) under {} were readable by it; rotate each (see the exposure/* findings)",
-                exposed.len(),
-                home.display()
-            ));
+            exposure_notes.push(if exposed.is_empty() {
+                format!("a malicious package or start-up hook was found: no credential files were found under {}; check other users and CI secrets too", home.display())
+            } else {
+                format!(
+                    "a malicious package or start-up hook was found: {} credential(s) under {} were readable by it; rotate each (see the exposure/* findings)",
+                    exposed.len(),
+                    home.display()
+                )
+            });
             exposure_notes.extend(notes);
             findings.extend(exposed);
         }
