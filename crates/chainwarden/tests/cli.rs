@@ -95,6 +95,28 @@ fn unpinned_action_and_mcp_server_fail_the_gate() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out.stdout);
+    // The CI gate says the same, as SARIF for code scanning.
+    let sarif = cw()
+        .args(["check", "--format", "sarif"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(sarif.status.code(), Some(1));
+    testkit::schema::assert_valid(
+        testkit::schema::Schema::Sarif210,
+        &String::from_utf8_lossy(&sarif.stdout),
+    );
+    let rule_ids: Vec<String> = json(&sarif.stdout)["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        rule_ids.contains(&"policy/action-unpinned".to_string())
+            && rule_ids.contains(&"policy/mcp-unpinned".to_string()),
+        "{rule_ids:?}"
+    );
     let mut got: Vec<(String, u64)> = report["findings"]
         .as_array()
         .unwrap()
