@@ -113,6 +113,10 @@ pub(crate) struct AdvisoryArgs {
     /// Skip advisory matching.
     #[arg(long, conflicts_with_all = ["advisories", "db"])]
     pub(crate) no_advisories: bool,
+    /// Ask the npm registry and PyPI for upload times the lockfiles do not record
+    /// (for `[policy] min-release-age-days`). Everything else stays offline.
+    #[arg(long)]
+    pub(crate) online: bool,
 }
 
 #[derive(Debug, Args)]

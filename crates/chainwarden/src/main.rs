@@ -4,6 +4,7 @@ mod advisories;
 mod cli;
 mod cmd;
 mod config;
+mod online;
 mod output;
 mod pipeline;
 mod rules;

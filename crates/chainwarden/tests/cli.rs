@@ -810,3 +810,65 @@ fn inspect_finds_the_litellm_payload_through_its_base64_layer() {
         "{hit}"
     );
 }
+
+#[test]
+fn online_upload_times_feed_the_cooldown_policy() {
+    // A registry mirror in the registries' own JSON forms (npm packument `time`, PEP 691/700 simple index).
+    let mirror = tempfile::tempdir().unwrap();
+    let npm = mirror.path().join("npm");
+    let pypi = mirror.path().join("pypi");
+    std::fs::create_dir_all(&npm).unwrap();
+    std::fs::create_dir_all(&pypi).unwrap();
+    // SOURCE_DATE_EPOCH of these tests is 2026-03-24T00:00:00Z.
+    std::fs::write(npm.join("left-pad"), r#"{"name":"left-pad","time":{"created":"2014-03-20T00:00:00Z","1.3.0":"2026-03-23T12:00:00.000Z"}}"#).unwrap();
+    std::fs::write(
+        pypi.join("requests"),
+        r#"{"meta":{"api-version":"1.1"},"name":"requests","files":[{"filename":"requests-2.32.3-py3-none-any.whl","upload-time":"2024-05-29T15:37:47.027275Z"},{"filename":"requests-2.32.3.tar.gz","upload-time":"2024-05-29T15:37:49.536Z"}]}"#,
+    )
+    .unwrap();
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("package-lock.json"),
+        r#"{"name":"p","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{"":{"name":"p","version":"1.0.0","dependencies":{"left-pad":"1.3.0"}},"node_modules/left-pad":{"version":"1.3.0","resolved":"https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz","integrity":"sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEQ4ezxYj5JJ4bGhSnHRpfdndRDkNpuP5kZgJDoPwg/A/FKQ=="}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        project.path().join("requirements.txt"),
+        "requests==2.32.3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.path().join("chainwarden.toml"),
+        "[policy]\nmin-release-age-days = 7\n",
+    )
+    .unwrap();
+    let run = |online: bool| {
+        let mut c = cw();
+        c.env(
+            "CHAINWARDEN_NPM_REGISTRY",
+            format!("file://{}", npm.display()),
+        )
+        .env(
+            "CHAINWARDEN_PYPI_SIMPLE",
+            format!("file://{}", pypi.display()),
+        )
+        .args(["check", "--format", "json", "--fail-on", "never"]);
+        if online {
+            c.arg("--online");
+        }
+        json(&c.arg(project.path()).output().unwrap().stdout)
+    };
+    assert!(
+        findings_of(&run(false), "policy/cooldown").is_empty(),
+        "offline: package-lock.json records no upload times"
+    );
+    let cooldown = findings_of(&run(true), "policy/cooldown");
+    assert_eq!(cooldown.len(), 1, "{cooldown:?}");
+    assert!(
+        cooldown[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("left-pad 1.3.0 was uploaded 0.5 days ago"),
+        "{cooldown:?}"
+    );
+}

@@ -41,7 +41,15 @@ fn run_on(
         .max_advisory_age_days
         .unwrap_or(advisories::DEFAULT_MAX_AGE_DAYS);
     let selected = advisories::select(advisory, max_age, now)?;
-    let (inventory, found) = pipeline::collect(paths, scope);
+    let (mut inventory, found) = pipeline::collect(paths, scope);
+    let mut online_notes = Vec::new();
+    if advisory.online {
+        if config.policy.min_release_age_days > 0 {
+            online_notes = crate::online::fill_upload_times(&mut inventory);
+        } else {
+            online_notes.push("--online looks up upload times for the cooldown policy, which is off: set `[policy] min-release-age-days`".into());
+        }
+    }
     let opts = pipeline::AnalyzeOptions {
         config: &config,
         now,
@@ -85,6 +93,7 @@ fn run_on(
     );
     report.notes = selected.notes;
     report.notes.extend(exposure_notes);
+    report.notes.extend(online_notes);
     report.advisory_data = selected.db.as_ref().map(advisories::data_info);
     if !applied.ignored.is_empty() {
         report.notes.push(format!(
