@@ -113,6 +113,10 @@ pub(crate) struct AdvisoryArgs {
     /// Skip advisory matching.
     #[arg(long, conflicts_with_all = ["advisories", "db"])]
     pub(crate) no_advisories: bool,
+    /// Ask the npm registry and PyPI for upload times the lockfiles do not record
+    /// (for `[policy] min-release-age-days`). Everything else stays offline.
+    #[arg(long)]
+    pub(crate) online: bool,
 }
 
 #[derive(Debug, Args)]
@@ -169,6 +173,10 @@ pub(crate) struct InspectArgs {
     /// A package archive (.whl, .tar.gz, .zip, .tgz), a source tree, or a folder with environments.
     #[arg(value_name = "PATH", required = true)]
     pub(crate) paths: Vec<PathBuf>,
+    /// Password of encrypted zip archives (research sets ship malware as `infected`-encrypted zips).
+    /// The archive is decrypted in memory only; nothing is extracted or run.
+    #[arg(long, value_name = "PASSWORD")]
+    pub(crate) archive_password: Option<String>,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
 }

@@ -4,6 +4,7 @@ mod advisories;
 mod cli;
 mod cmd;
 mod config;
+mod online;
 mod output;
 mod pipeline;
 mod rules;
@@ -21,12 +22,19 @@ fn main() -> ExitCode {
         cli::Command::Db(c) => cmd::db::run(c),
         cli::Command::Verify(a) => cmd::verify::run(a),
         cli::Command::Exposure(a) => cmd::exposure::run(a),
-        other => Err(anyhow::anyhow!(
-            "`{other:?}` is not available in this build yet"
-        )),
+        cli::Command::Inspect(a) => cmd::inspect::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // `chainwarden … | head` closed the pipe: the reader has what it wanted.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             #[allow(clippy::print_stderr)] // the one place errors reach the user
             {

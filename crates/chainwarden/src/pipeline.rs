@@ -120,8 +120,13 @@ pub(crate) fn analyze(
         SiteChecks {
             hooks: true,
             verify: opts.scope == Scope::Deep,
+            deep_indicators: opts.scope == Scope::Deep,
         },
     ));
+    if opts.scope == Scope::Deep {
+        let inspection = crate::cmd::inspect::inspect_all(&inv.roots, None);
+        findings.extend(crate::cmd::inspect::findings(&inspection).0);
+    }
     findings.extend(chainwarden_npm::install_script_findings(inv));
     findings.extend(chainwarden_policy::evaluate(
         inv,
@@ -147,8 +152,10 @@ pub(crate) fn analyze(
 pub(crate) struct SiteChecks {
     /// `.pth` lines that execute, `sitecustomize`/`usercustomize`.
     pub(crate) hooks: bool,
-    /// Re-hash every installed file against RECORD (and scan every file for indicators).
+    /// Re-hash every installed file against RECORD (indicator hashes are matched against every file).
     pub(crate) verify: bool,
+    /// Read every installed file for indicator domains and URLs, not only top-level ones (slow).
+    pub(crate) deep_indicators: bool,
 }
 
 /// Start-up hooks, integrity and indicators of compromise in every site dir.
@@ -177,7 +184,7 @@ pub(crate) fn site_dir_checks(site_dirs: &[PathBuf], checks: SiteChecks) -> Vec<
             findings.extend(chainwarden_integrity::verify_findings(r));
         }
         let opts = IocScanOptions {
-            deep: checks.verify,
+            deep: checks.deep_indicators,
             ..Default::default()
         };
         let iocs =

@@ -11,21 +11,29 @@ pub(crate) const INPUT_MALFORMED: RuleMeta = RuleMeta {
     fix: "Look at the file named; repair or regenerate it (reinstall the package, re-run the lock command).",
 };
 
+pub(crate) const HEURISTIC_VERDICT: RuleMeta = RuleMeta {
+    id: "heuristic/verdict",
+    summary: "A package's code, taken as a whole, behaves like malware (the heuristic signals combine to this severity)",
+    default_severity: Severity::High,
+    why: "Malicious releases are live for hours or days before any advisory names them; litellm 1.82.8 was. What the code does (read credentials and send them, decode and run hidden code, run at install time) is the only signal in that window.",
+    fix: "Read the hits listed after this finding (file, line, decoded snippet). If the code is malicious, remove the package, rebuild the environment from a clean lock and rotate credentials; if it is legitimate, ignore this finding for that package with a reason.",
+};
+
 /// All rules, sorted by id.
 pub(crate) fn all() -> Vec<RuleMeta> {
-    let mut v: Vec<RuleMeta> = [INPUT_MALFORMED]
-        .iter()
-        .chain(crate::config::RULES)
-        .chain(chainwarden_policy::RULES)
-        .chain(chainwarden_mcp::RULES)
-        .chain(chainwarden_npm::RULES)
-        .chain(chainwarden_advisories::RULES)
-        .chain(chainwarden_integrity::RULES)
-        .chain(chainwarden_exposure::RULES)
-        .chain(chainwarden_heuristics::hooks::RULES)
-        .copied()
-        .collect();
+    let mut v: Vec<RuleMeta> = vec![INPUT_MALFORMED, HEURISTIC_VERDICT];
+    v.extend_from_slice(crate::config::RULES);
+    v.extend_from_slice(chainwarden_policy::RULES);
+    v.extend_from_slice(chainwarden_mcp::RULES);
+    v.extend_from_slice(chainwarden_npm::RULES);
+    v.extend_from_slice(chainwarden_advisories::RULES);
+    v.extend_from_slice(chainwarden_integrity::RULES);
+    v.extend_from_slice(chainwarden_exposure::RULES);
+    v.extend_from_slice(&chainwarden_inspect::ARCHIVE_RULES);
+    // The engine's rules and the start-up hook rules.
+    v.extend(chainwarden_heuristics::rule_metas());
     v.sort_by_key(|r| r.id);
+    v.dedup_by_key(|r| r.id);
     v
 }
 

@@ -95,6 +95,28 @@ fn unpinned_action_and_mcp_server_fail_the_gate() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out.stdout);
+    // The CI gate says the same, as SARIF for code scanning.
+    let sarif = cw()
+        .args(["check", "--format", "sarif"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(sarif.status.code(), Some(1));
+    testkit::schema::assert_valid(
+        testkit::schema::Schema::Sarif210,
+        &String::from_utf8_lossy(&sarif.stdout),
+    );
+    let rule_ids: Vec<String> = json(&sarif.stdout)["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        rule_ids.contains(&"policy/action-unpinned".to_string())
+            && rule_ids.contains(&"policy/mcp-unpinned".to_string()),
+        "{rule_ids:?}"
+    );
     let mut got: Vec<(String, u64)> = report["findings"]
         .as_array()
         .unwrap()
@@ -714,5 +736,139 @@ fn a_fresh_real_venv_scans_clean_of_high_findings() {
             .join("distutils-precedence.pth")
             .exists(),
         "the venv has setuptools' real .pth"
+    );
+}
+
+#[test]
+fn inspect_names_rule_file_and_line_in_a_real_malware_archive_read_in_memory() {
+    let sample = testkit::shared_dir().join(
+        "data/malware-samples/pypi/rsc-dev-pypi_malware/malware/djanga/djanga-0.1.tar.gz.zip",
+    );
+    let out = cw()
+        .args([
+            "inspect",
+            "--archive-password",
+            "infected",
+            "--format",
+            "json",
+        ])
+        .arg(&sample)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out.stdout);
+    let verdict = findings_of(&report, "heuristic/verdict");
+    assert_eq!(verdict.len(), 1);
+    assert!(
+        verdict[0]["severity"] == "high" || verdict[0]["severity"] == "critical",
+        "{verdict:?}"
+    );
+    let hit = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] != "heuristic/verdict")
+        .expect("a hit");
+    assert!(
+        hit["location"]["path"]
+            .as_str()
+            .unwrap()
+            .contains("djanga-0.1/"),
+        "{hit}"
+    );
+    assert!(hit["location"]["line"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn inspect_finds_the_litellm_payload_through_its_base64_layer() {
+    let out = cw()
+        .args(["inspect", "--format", "json"])
+        .arg(litellm_fixture())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    let hit = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["location"]["path"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with("proxy/proxy_server.py")
+        })
+        .expect("a hit in proxy_server.py");
+    let evidence = hit["evidence"].to_string();
+    assert!(
+        evidence.contains("layer") || hit["message"].as_str().unwrap().contains("decode"),
+        "{hit}"
+    );
+}
+
+#[test]
+fn online_upload_times_feed_the_cooldown_policy() {
+    // A registry mirror in the registries' own JSON forms (npm packument `time`, PEP 691/700 simple index).
+    let mirror = tempfile::tempdir().unwrap();
+    let npm = mirror.path().join("npm");
+    let pypi = mirror.path().join("pypi");
+    std::fs::create_dir_all(&npm).unwrap();
+    std::fs::create_dir_all(&pypi).unwrap();
+    // SOURCE_DATE_EPOCH of these tests is 2026-03-24T00:00:00Z.
+    std::fs::write(npm.join("left-pad"), r#"{"name":"left-pad","time":{"created":"2014-03-20T00:00:00Z","1.3.0":"2026-03-23T12:00:00.000Z"}}"#).unwrap();
+    std::fs::write(
+        pypi.join("requests"),
+        r#"{"meta":{"api-version":"1.1"},"name":"requests","files":[{"filename":"requests-2.32.3-py3-none-any.whl","upload-time":"2024-05-29T15:37:47.027275Z"},{"filename":"requests-2.32.3.tar.gz","upload-time":"2024-05-29T15:37:49.536Z"}]}"#,
+    )
+    .unwrap();
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("package-lock.json"),
+        r#"{"name":"p","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{"":{"name":"p","version":"1.0.0","dependencies":{"left-pad":"1.3.0"}},"node_modules/left-pad":{"version":"1.3.0","resolved":"https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz","integrity":"sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEQ4ezxYj5JJ4bGhSnHRpfdndRDkNpuP5kZgJDoPwg/A/FKQ=="}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        project.path().join("requirements.txt"),
+        "requests==2.32.3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.path().join("chainwarden.toml"),
+        "[policy]\nmin-release-age-days = 7\n",
+    )
+    .unwrap();
+    let run = |online: bool| {
+        let mut c = cw();
+        c.env(
+            "CHAINWARDEN_NPM_REGISTRY",
+            format!("file://{}", npm.display()),
+        )
+        .env(
+            "CHAINWARDEN_PYPI_SIMPLE",
+            format!("file://{}", pypi.display()),
+        )
+        .args(["check", "--format", "json", "--fail-on", "never"]);
+        if online {
+            c.arg("--online");
+        }
+        json(&c.arg(project.path()).output().unwrap().stdout)
+    };
+    assert!(
+        findings_of(&run(false), "policy/cooldown").is_empty(),
+        "offline: package-lock.json records no upload times"
+    );
+    let cooldown = findings_of(&run(true), "policy/cooldown");
+    assert_eq!(cooldown.len(), 1, "{cooldown:?}");
+    assert!(
+        cooldown[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("left-pad 1.3.0 was uploaded 0.5 days ago"),
+        "{cooldown:?}"
     );
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod db;
 pub(crate) mod exposure;
+pub(crate) mod inspect;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod verify;

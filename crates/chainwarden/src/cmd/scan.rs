@@ -41,7 +41,15 @@ fn run_on(
         .max_advisory_age_days
         .unwrap_or(advisories::DEFAULT_MAX_AGE_DAYS);
     let selected = advisories::select(advisory, max_age, now)?;
-    let (inventory, found) = pipeline::collect(paths, scope);
+    let (mut inventory, found) = pipeline::collect(paths, scope);
+    let mut online_notes = Vec::new();
+    if advisory.online {
+        if config.policy.min_release_age_days > 0 {
+            online_notes = crate::online::fill_upload_times(&mut inventory);
+        } else {
+            online_notes.push("--online looks up upload times for the cooldown policy, which is off: set `[policy] min-release-age-days`".into());
+        }
+    }
     let opts = pipeline::AnalyzeOptions {
         config: &config,
         now,
@@ -54,11 +62,15 @@ fn run_on(
         // The first-hour question after a stealer ran: what could it read here?
         if let Some(home) = super::exposure::home(None).filter(|h| h.is_dir()) {
             let (exposed, notes) = super::exposure::findings(&home);
-            exposure_notes.push(format!(
-                "a malicious package or start-up hook was found: {} credential(s) under {} were readable by it; rotate each (see the exposure/* findings)",
-                exposed.len(),
-                home.display()
-            ));
+            exposure_notes.push(if exposed.is_empty() {
+                format!("a malicious package or start-up hook was found: no credential files were found under {}; check other users and CI secrets too", home.display())
+            } else {
+                format!(
+                    "a malicious package or start-up hook was found: {} credential(s) under {} were readable by it; rotate each (see the exposure/* findings)",
+                    exposed.len(),
+                    home.display()
+                )
+            });
             exposure_notes.extend(notes);
             findings.extend(exposed);
         }
@@ -81,6 +93,7 @@ fn run_on(
     );
     report.notes = selected.notes;
     report.notes.extend(exposure_notes);
+    report.notes.extend(online_notes);
     report.advisory_data = selected.db.as_ref().map(advisories::data_info);
     if !applied.ignored.is_empty() {
         report.notes.push(format!(

@@ -33,6 +33,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8> {
         pipeline::SiteChecks {
             hooks: false,
             verify: true,
+            deep_indicators: false,
         },
     ));
     let elapsed = started.elapsed();

@@ -1,0 +1,123 @@
+//! `chainwarden inspect`: the malicious-code heuristics, one verdict per package.
+
+use crate::cli::InspectArgs;
+use crate::config::{Config, apply_ignores};
+use crate::{output, rules};
+use anyhow::Result;
+use chainwarden_core::{Finding, Inventory, Location, Severity};
+use chainwarden_inspect::{InspectLimits, Inspection};
+use chainwarden_report::Report;
+use std::path::PathBuf;
+
+/// Findings of an inspection: per package, a verdict finding (medium and
+/// above) and the hits behind it, each capped at the package's verdict, so
+/// one strong keyword in a large legitimate package does not fail a build.
+pub(crate) fn findings(inspection: &Inspection) -> (Vec<Finding>, Vec<String>) {
+    let mut out: Vec<Finding> = inspection
+        .errors
+        .iter()
+        .map(crate::pipeline::input_error_finding)
+        .collect();
+    let mut notes = Vec::new();
+    for p in &inspection.packages {
+        let v = &p.verdict;
+        let label = if p.name.is_empty() {
+            p.origin.display().to_string()
+        } else {
+            format!("{} {}", p.name, p.version)
+        };
+        if v.severity < Severity::Medium {
+            continue;
+        }
+        let families: Vec<String> = v
+            .families
+            .iter()
+            .map(|f| format!("{f:?}").to_lowercase())
+            .collect();
+        let mut f = Finding::new(
+            &rules::HEURISTIC_VERDICT,
+            format!(
+                "{label}: suspicious code ({}), score {:.1}",
+                families.join(", "),
+                v.score
+            ),
+        )
+        .severity(v.severity)
+        .confidence(v.confidence)
+        .location(Location::file(&p.origin));
+        if let Some(pkg) = p.findings.iter().find_map(|f| f.package.clone()) {
+            f = f.package(&pkg);
+        }
+        out.push(f);
+        for hit in &p.findings {
+            let mut hit = hit.clone();
+            hit.severity = hit.severity.min(v.severity);
+            out.push(hit);
+        }
+        notes.push(format!(
+            "{label}: verdict {} (score {:.1}, {} files)",
+            v.severity, v.score, p.files_scanned
+        ));
+    }
+    (out, notes)
+}
+
+/// Inspects every path.
+pub(crate) fn inspect_all(paths: &[PathBuf], password: Option<&[u8]>) -> Inspection {
+    let mut all = Inspection::default();
+    for p in paths {
+        // The inspector checks every folder against the canonical root: give it one.
+        let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        let mut one = chainwarden_inspect::inspect_path_with_password(
+            &p,
+            &InspectLimits::default(),
+            password,
+        );
+        all.packages.append(&mut one.packages);
+        all.errors.append(&mut one.errors);
+    }
+    all
+}
+
+pub(crate) fn run(args: &InspectArgs) -> Result<u8> {
+    super::check_paths(&args.paths)?;
+    let config = Config::discover(args.output.config.as_deref(), &args.paths[0])?;
+    let now = output::now();
+    let inspection = inspect_all(
+        &args.paths,
+        args.archive_password.as_deref().map(str::as_bytes),
+    );
+    let (found, notes) = findings(&inspection);
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let mut applied = apply_ignores(&config, found, today);
+    super::scan::sort(&mut applied.kept);
+    let inventory = Inventory {
+        roots: args.paths.clone(),
+        ..Default::default()
+    };
+    let all_rules = rules::all();
+    let target = args
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut report = Report::new(
+        &inventory,
+        &applied.kept,
+        &all_rules,
+        now.to_string(),
+        target,
+    );
+    report.notes = notes;
+    report.notes.push(format!(
+        "{} package(s) inspected",
+        inspection.packages.len()
+    ));
+    output::warn_notes(&args.output, &report.notes);
+    output::write(&args.output, &report)?;
+    Ok(output::exit_code(
+        &applied.kept,
+        output::fail_on(&args.output, &config),
+    ))
+}
