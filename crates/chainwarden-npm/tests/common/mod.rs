@@ -131,9 +131,11 @@ pub fn project(tool: &str) -> PathBuf {
                     "nodeLinker: node-modules\nenableScripts: false\nenableTelemetry: false\n",
                 )
                 .expect("w");
+                // Yarn turns on immutable installs when `CI` is set, as on CI machines:
+                // this install writes the lockfile the tests read.
                 run(node_tool("@yarnpkg/cli-dist/bin/yarn.js")
                     .current_dir(dir)
-                    .arg("install"));
+                    .args(["install", "--no-immutable"]));
             }
             "bun" => run(
                 Command::new(tools_dir.join("node_modules/@oven/bun-linux-x64/bin/bun"))
