@@ -30,6 +30,30 @@ pub const CMDCLASS: Rule = pattern(
 .only_install_scripts()
 .refs(REFS);
 
+pub const PIP_INSTALL: Rule = pattern(
+    "heuristic/install-pip-install",
+    F,
+    Severity::Medium,
+    Confidence::Medium,
+    "setup.py installs other packages itself (pip.main, `python -m pip install`)",
+    "Installing packages from setup.py bypasses the resolver and the user's pins; \
+droppers use it to pull their second stage.",
+    Langs::PY,
+    Target::Both,
+    r#"(?:\bpip\.main\s*\(|\bpip\._internal\.(?:cli\.)?main\.main\s*\(|['"]-m['"]\s*,\s*['"]pip['"]\s*,\s*['"]install['"]|\bpip3?\s+install\s+[\w-])"#,
+    &[
+        fires("setup.py", "import pip\npip.main(['install', 'requests'])\n"),
+        fires(
+            "setup.py",
+            "subprocess.check_call([sys.executable, '-m', 'pip', 'install', 'x'])",
+        ),
+        quiet("pkg/mod.py", "pip.main(['install', 'x'])"),
+        quiet("setup.py", "install_requires=['pip>=20']"),
+    ],
+)
+.only_install_scripts()
+.refs(REFS);
+
 pub const CMDCLASS_PAYLOAD: Rule = derived(
     "heuristic/install-cmdclass-payload",
     F,
@@ -65,6 +89,14 @@ pub const SETUP_SIDE_EFFECT: Rule = derived(
         fires(
             "setup.py",
             "def rn():\n    r = urllib2.urlopen(ADD)\nrn()\nsetup(name='x')\n",
+        ),
+        fires(
+            "setup.py",
+            "import os, subprocess\nif not os.path.exists('C:/x'):\n    try:\n        subprocess.Popen('powershell -WindowStyle Hidden -EncodedCommand SQBuAHYAbwBrAGUALQBXAGUAYgBSAGUAcQB1AGUAcwB0AA==', shell=False)\n    except Exception:\n        pass\nsetup(name='x')\n",
+        ),
+        quiet(
+            "setup.py",
+            "import subprocess\nsetup(\n    name='x',\n    version=subprocess.check_output(['git', 'describe']).decode(),\n)\n",
         ),
         quiet(
             "setup.py",
@@ -144,6 +176,7 @@ pub const BUILD_HOOK: Rule = derived(
 
 pub const RULES: &[Rule] = &[
     CMDCLASS,
+    PIP_INSTALL,
     CMDCLASS_PAYLOAD,
     SETUP_SIDE_EFFECT,
     NPM_SCRIPT,

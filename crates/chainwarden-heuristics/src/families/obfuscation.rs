@@ -17,7 +17,7 @@ pub const EXEC_DECODED: Rule = pattern(
 legitimate packages ship their code as code.",
     Langs::PY_JS,
     Target::Both,
-    r"(?:(?:^|[^.\w])(?:exec|eval)\s*\(\s*(?:[\w.]+\.|__import__\s*\([^)]*\)\.)?(?:b64decode|b32decode|b16decode|b85decode|a85decode|decodebytes|decompress|loads|fromhex|unhexlify|decode)\s*\(|(?:^|[^.\w])(?:eval|Function)\s*\(\s*(?:atob|Buffer\.from)\s*\()",
+    r"(?:(?:^|[^.\w])(?:exec|eval)\s*\(\s*(?:[\w.]+\.|__import__\s*\([^)]*\)\.)?(?:b64decode|b32decode|b16decode|b85decode|a85decode|decodebytes|decompress|loads|fromhex|unhexlify|decode)\s*\(|(?:^|[^.\w])(?:exec|eval)\s*\([^\n]{0,200}?\.(?:decrypt|b64decode|b85decode|decompress|unhexlify|fromhex)\s*\(|\b(?:pickle|cPickle|marshal)\.loads\s*\(\s*(?:[\w.]+\.)?(?:decompress|b64decode|b85decode|unhexlify|fromhex|decrypt)\s*\(|(?:^|[^.\w])(?:eval|Function)\s*\(\s*(?:atob|Buffer\.from)\s*\()",
     &[
         fires("a.py", "import base64\nexec(base64.b64decode(_P))"),
         fires("a.py", "exec(zlib.decompress(base64.b64decode(b)))"),
@@ -28,6 +28,11 @@ legitimate packages ship their code as code.",
         ),
         fires("a.js", "eval(atob(payload))"),
         fires("a.py", "exec(__import__('base64').b64decode(x))"),
+        fires("a.py", "exec(Fernet(b'a2V5').decrypt(b'gAAAAABk'))"),
+        fires("a.py", "exec(zlib.decompress(bytes.fromhex(h)))"),
+        quiet("a.py", "token = Fernet(key).decrypt(data)\nprint(token)"),
+        fires("a.py", "obj = pickle.loads(zlib.decompress(blob))"),
+        quiet("a.py", "obj = pickle.loads(f.read())"),
         quiet("a.py", "data = base64.b64decode(s)\njson.loads(data)"),
         quiet("a.py", "# exec(base64.b64decode(x))\n"),
     ],
@@ -223,8 +228,31 @@ pub const ENCODED_CODE: Rule = derived(
 )
 .refs(REFS);
 
+pub const FERNET_TOKEN: Rule = pattern(
+    "heuristic/obfuscation-fernet-token",
+    F,
+    Severity::Medium,
+    Confidence::Medium,
+    "Embeds a Fernet-encrypted token (`gAAAAA…`) in source",
+    "Shipping ciphertext with its key hides a payload from readers and scanners; \
+libraries do not encrypt their own code.",
+    Langs::PY_JS,
+    Target::Strings,
+    r"\bgAAAAAB[A-Za-z0-9_-]{60,}={0,2}",
+    &[
+        fires(
+            "a.py",
+            "x = b'gAAAAABkZ3J1c3Rvbm9tZXNzYWdlaXNoZXJlYW5kbG9uZ2Vub3VnaHRvbWF0Y2h0aGVydWxlcw=='",
+        ),
+        quiet("a.py", "x = 'gAAAAA'"),
+        quiet("a.py", "x = 'AAAAgAAAAABkZ3J1c3Rvbm9tZXNz'"),
+    ],
+)
+.refs(REFS);
+
 pub const RULES: &[Rule] = &[
     EXEC_DECODED,
+    FERNET_TOKEN,
     MARSHAL,
     DYNAMIC_IMPORT,
     CHAR_CODES,
