@@ -100,6 +100,12 @@ pub fn verdict(hits: &[Hit], meta: Option<&PackageMeta>) -> Verdict {
         {
             bonus += 2.0;
         }
+        // A kilobyte-long blob run through exec: a packed payload, not data.
+        if has(crate::families::obfuscation::EXEC_DECODED.meta.id)
+            && has(crate::families::obfuscation::LONG_BLOB.meta.id)
+        {
+            bonus += 2.0;
+        }
         combos.insert(path, bonus);
     }
     let file_score = |rules: &BTreeMap<&str, f32>| rules.values().sum::<f32>();
@@ -175,5 +181,25 @@ pub fn verdict(hits: &[Hit], meta: Option<&PackageMeta>) -> Verdict {
         confidence,
         families: families.into_iter().collect(),
         hits: all,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn executed_long_blob_is_high_and_short_exec_decoded_is_not() {
+        let blob = "QUJD".repeat(300);
+        let packed = format!("import base64\nexec(base64.b64decode('{blob}'))\n");
+        let v = verdict(&crate::scan_source("pkg/check.py", packed.as_bytes()), None);
+        assert!(v.severity >= Severity::High, "{v:?}");
+        let short = "import base64\nexec(base64.b64decode(payload))\n";
+        let v = verdict(&crate::scan_source("pkg/check.py", short.as_bytes()), None);
+        assert!(v.severity < Severity::High, "{v:?}");
+        // A long blob that is only data (no exec) stays below high.
+        let data = format!("ICON = '{blob}'\n");
+        let v = verdict(&crate::scan_source("pkg/icons.py", data.as_bytes()), None);
+        assert!(v.severity < Severity::High, "{v:?}");
     }
 }
