@@ -40,9 +40,13 @@ pub const PIP_INSTALL: Rule = pattern(
 droppers use it to pull their second stage.",
     Langs::PY,
     Target::Both,
-    r#"(?:\bpip\.main\s*\(|\bpip\._internal\.(?:cli\.)?main\.main\s*\(|['"]-m['"]\s*,\s*['"]pip['"]\s*,\s*['"]install['"]|\bpip3?\s+install\s+[\w-])"#,
+    r#"(?:\bfrom\s+pip(?:\._internal)?(?:\.cli\.main)?\s+import\s+main\b|\bpip\.main\s*\(|\bpip\._internal\.(?:cli\.)?main\.main\s*\(|['"]-m['"]\s*,\s*['"]pip['"]\s*,\s*['"]install['"]|\bpip3?\s+install\s+[\w-])"#,
     &[
         fires("setup.py", "import pip\npip.main(['install', 'requests'])\n"),
+        fires(
+            "setup.py",
+            "from pip._internal import main\nmain(['install', 'pypiwin32'])\n",
+        ),
         fires(
             "setup.py",
             "subprocess.check_call([sys.executable, '-m', 'pip', 'install', 'x'])",

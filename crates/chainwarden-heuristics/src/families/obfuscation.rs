@@ -138,6 +138,26 @@ pub const JS_OBFUSCATOR: Rule = pattern(
 .min_count(20)
 .refs(REFS);
 
+pub const JS_OBFUSCATOR_EMBEDDED: Rule = pattern(
+    "heuristic/obfuscation-js-obfuscator-embedded",
+    F,
+    Severity::Medium,
+    Confidence::Medium,
+    "A Python string holds javascript-obfuscator output (many `_0x1a2b` names)",
+    "Python code that carries obfuscated JavaScript writes it somewhere to run it \
+(browser extensions, Electron apps); libraries do not.",
+    Langs::PY,
+    Target::Strings,
+    r"\b_0x[0-9a-f]{4,6}\b",
+    &[
+        fires("setup.py", "open(p, 'w').write('''var _0x1a2b=[\'a\'];var _0x3c4d=_0x1a2b;var _0x5e6f=_0x3c4d;var _0x7a8b=_0x5e6f;var _0x9c0d=_0x7a8b;var _0xa1b2=_0x9c0d;var _0xc3d4=_0xa1b2;var _0xe5f6=_0xc3d4;var _0x1111=_0xe5f6;var _0x2222=_0x1111;var _0x3333=_0x2222;var _0x4444=_0x3333;let _0x1a2b=[\'a\'];let _0x3c4d=_0x1a2b;let _0x5e6f=_0x3c4d;let _0x7a8b=_0x5e6f;let _0x9c0d=_0x7a8b;let _0xa1b2=_0x9c0d;let _0xc3d4=_0xa1b2;let _0xe5f6=_0xc3d4;let _0x1111=_0xe5f6;let _0x2222=_0x1111;let _0x3333=_0x2222;let _0x4444=_0x3333;''')\n"),
+        quiet("a.py", "x = '_0x1a2b'\n"),
+        quiet("a.py", "_0x1a2b = 1\n_0x3c4d = 2\n_0x5e6f = 3\n_0x7a8b = 4\n_0x9c0d = 5\n_0xa1b2 = 6\n_0xc3d4 = 7\n_0xe5f6 = 8\n_0x1111 = 9\n_0x2222 = 10\n_0x3333 = 11\n_0x4444 = 12\n_0x5555 = 13\n_0x6666 = 14\n_0x7777 = 15\n_0x8888 = 16\n_0x9999 = 17\n_0xaaaa = 18\n_0xbbbb = 19\n_0xcccc = 20\n_0xdddd = 21\n"),
+    ],
+)
+.min_count(20)
+.refs(REFS);
+
 pub const PACKER: Rule = pattern(
     "heuristic/obfuscation-packer",
     F,
@@ -258,6 +278,7 @@ pub const RULES: &[Rule] = &[
     CHAR_CODES,
     ROT13,
     JS_OBFUSCATOR,
+    JS_OBFUSCATOR_EMBEDDED,
     PACKER,
     LONG_BLOB,
     HEX_ESCAPES,
