@@ -39,7 +39,9 @@ pub(crate) fn file_flows(path: &str, install_script: bool, hits: &[RawHit]) -> V
     // A real send (a call or a stealer host) needs fewer stores than a bare
     // URL literal, unless the stores were hidden behind an encoding.
     let sends = network || destination;
-    if cred_sum >= 3.0 && (sends || (url && (hidden || cred_sum >= 5.0))) {
+    // One credential store is enough when it goes to a stealer host by a real call.
+    let to_stealer_host = destination && network && cred_sum >= 1.0;
+    if (cred_sum >= 3.0 && (sends || (url && (hidden || cred_sum >= 5.0)))) || to_stealer_host {
         let severity = if hidden || destination {
             Severity::Critical
         } else {
