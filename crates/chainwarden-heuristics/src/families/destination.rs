@@ -145,7 +145,7 @@ pub const HOST_BEACON: Rule = derived(
     F,
     Severity::High,
     Confidence::Medium,
-    "setup.py reads the host or user name and makes a network call",
+    "Install-time code (setup.py, a file an npm install script runs) reads the host or user name and makes a network call",
     "Installing a package never needs to report who installs it where; \
 dependency-confusion probes and stealers send exactly that.",
     &[
