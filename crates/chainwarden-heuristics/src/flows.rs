@@ -3,7 +3,7 @@
 //! stores plus a network send is the stealer flow.
 
 use crate::engine::RawHit;
-use crate::families::{capability, credentials, download_exec, install};
+use crate::families::{capability, credentials, destination, download_exec, install};
 use crate::rule::{Family, Hit, Rule, snippet};
 use chainwarden_core::Severity;
 use std::collections::BTreeSet;
@@ -39,7 +39,9 @@ pub(crate) fn file_flows(path: &str, install_script: bool, hits: &[RawHit]) -> V
     // A real send (a call or a stealer host) needs fewer stores than a bare
     // URL literal, unless the stores were hidden behind an encoding.
     let sends = network || destination;
-    if cred_sum >= 3.0 && (sends || (url && (hidden || cred_sum >= 5.0))) {
+    // One credential store is enough when it goes to a stealer host by a real call.
+    let to_stealer_host = destination && network && cred_sum >= 1.0;
+    if (cred_sum >= 3.0 && (sends || (url && (hidden || cred_sum >= 5.0)))) || to_stealer_host {
         let severity = if hidden || destination {
             Severity::Critical
         } else {
@@ -110,6 +112,20 @@ pub(crate) fn file_flows(path: &str, install_script: bool, hits: &[RawHit]) -> V
         ));
     }
 
+    // A lookup of a name built from the machine's identity: DNS exfiltration.
+    if has(&capability::HOST_IDENTITY)
+        && let Some(a) = first(&capability::DNS_LOOKUP)
+    {
+        out.push(derived(
+            &destination::DNS_EXFIL,
+            destination::DNS_EXFIL.meta.default_severity,
+            path,
+            a.hit.line,
+            &a.hit.snippet,
+            a.hit.layer,
+        ));
+    }
+
     if install_script {
         install_flows(path, hits, &mut out);
     }
@@ -140,6 +156,23 @@ fn install_flows(path: &str, hits: &[RawHit], out: &mut Vec<Hit>) {
             o.hit.line,
             &format!("{} + {}", o.hit.snippet, p.hit.snippet),
             0,
+        ));
+    }
+    // Who installs where, sent over the network: an install-time beacon.
+    if let Some(id) = hits
+        .iter()
+        .find(|h| h.hit.rule.meta.id == capability::HOST_IDENTITY.meta.id)
+        && hits
+            .iter()
+            .any(|h| h.hit.rule.meta.id == capability::NETWORK.meta.id)
+    {
+        out.push(derived(
+            &destination::HOST_BEACON,
+            destination::HOST_BEACON.meta.default_severity,
+            path,
+            id.hit.line,
+            &id.hit.snippet,
+            id.hit.layer,
         ));
     }
     // A network call anywhere in setup.py: builds do not fetch from setup.py.

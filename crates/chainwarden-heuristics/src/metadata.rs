@@ -199,7 +199,7 @@ fn dangerous_script() -> Option<&'static Regex> {
     static R: OnceLock<Option<Regex>> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(
-            r"(?i)(?:\bcurl\b|\bwget\b|\|\s*(?:ba|z)?sh\b|\b(?:ba)?sh\s+-c\b|\bpowershell\b|\bnode\s+(?:-e|--eval|-p|--print)\b|\beval\b|\bbase64\b|Buffer\.from|/dev/tcp|\bnc\s+-|https?://|\.exe\b|\bpython[0-9.]*\s+-c\b|\bchmod\b)",
+            r"(?i)(?:\bcurl\b|\bwget\b|\|\s*(?:ba|z)?sh\b|\b(?:ba)?sh\s+-c\b|\bpowershell\b|\bnode\s+(?:-e|--eval|-p|--print)\b|\beval\b|\bbase64\b|Buffer\.from|/dev/tcp|\bnc\s+-|https?://|\.exe\b|\bpython[0-9.]*\s+-c\b|\bchmod\b|(?:`|\$\()\s*(?:hostname|whoami)\b)",
         )
         .ok()
     })

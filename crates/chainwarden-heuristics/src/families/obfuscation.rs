@@ -17,7 +17,7 @@ pub const EXEC_DECODED: Rule = pattern(
 legitimate packages ship their code as code.",
     Langs::PY_JS,
     Target::Both,
-    r"(?:(?:^|[^.\w])(?:exec|eval)\s*\(\s*(?:[\w.]+\.|__import__\s*\([^)]*\)\.)?(?:b64decode|b32decode|b16decode|b85decode|a85decode|decodebytes|decompress|loads|fromhex|unhexlify|decode)\s*\(|(?:^|[^.\w])(?:eval|Function)\s*\(\s*(?:atob|Buffer\.from)\s*\()",
+    r"(?:(?:^|[^.\w])(?:exec|eval)\s*\(\s*(?:[\w.]+\.|__import__\s*\([^)]*\)\.)?(?:b64decode|b32decode|b16decode|b85decode|a85decode|decodebytes|decompress|loads|fromhex|unhexlify|decode)\s*\(|(?:^|[^.\w])(?:exec|eval)\s*\([^\n]{0,200}?\.(?:decrypt|b64decode|b85decode|decompress|unhexlify|fromhex)\s*\(|\b(?:pickle|cPickle|marshal)\.loads\s*\(\s*(?:[\w.]+\.)?(?:decompress|b64decode|b85decode|unhexlify|fromhex|decrypt)\s*\(|(?:^|[^.\w])(?:eval|Function)\s*\(\s*(?:atob|Buffer\.from)\s*\()",
     &[
         fires("a.py", "import base64\nexec(base64.b64decode(_P))"),
         fires("a.py", "exec(zlib.decompress(base64.b64decode(b)))"),
@@ -28,6 +28,11 @@ legitimate packages ship their code as code.",
         ),
         fires("a.js", "eval(atob(payload))"),
         fires("a.py", "exec(__import__('base64').b64decode(x))"),
+        fires("a.py", "exec(Fernet(b'a2V5').decrypt(b'gAAAAABk'))"),
+        fires("a.py", "exec(zlib.decompress(bytes.fromhex(h)))"),
+        quiet("a.py", "token = Fernet(key).decrypt(data)\nprint(token)"),
+        fires("a.py", "obj = pickle.loads(zlib.decompress(blob))"),
+        quiet("a.py", "obj = pickle.loads(f.read())"),
         quiet("a.py", "data = base64.b64decode(s)\njson.loads(data)"),
         quiet("a.py", "# exec(base64.b64decode(x))\n"),
     ],
@@ -133,6 +138,26 @@ pub const JS_OBFUSCATOR: Rule = pattern(
 .min_count(20)
 .refs(REFS);
 
+pub const JS_OBFUSCATOR_EMBEDDED: Rule = pattern(
+    "heuristic/obfuscation-js-obfuscator-embedded",
+    F,
+    Severity::Medium,
+    Confidence::Medium,
+    "A Python string holds javascript-obfuscator output (many `_0x1a2b` names)",
+    "Python code that carries obfuscated JavaScript writes it somewhere to run it \
+(browser extensions, Electron apps); libraries do not.",
+    Langs::PY,
+    Target::Strings,
+    r"\b_0x[0-9a-f]{4,6}\b",
+    &[
+        fires("setup.py", "open(p, 'w').write('''var _0x1a2b=[\'a\'];var _0x3c4d=_0x1a2b;var _0x5e6f=_0x3c4d;var _0x7a8b=_0x5e6f;var _0x9c0d=_0x7a8b;var _0xa1b2=_0x9c0d;var _0xc3d4=_0xa1b2;var _0xe5f6=_0xc3d4;var _0x1111=_0xe5f6;var _0x2222=_0x1111;var _0x3333=_0x2222;var _0x4444=_0x3333;let _0x1a2b=[\'a\'];let _0x3c4d=_0x1a2b;let _0x5e6f=_0x3c4d;let _0x7a8b=_0x5e6f;let _0x9c0d=_0x7a8b;let _0xa1b2=_0x9c0d;let _0xc3d4=_0xa1b2;let _0xe5f6=_0xc3d4;let _0x1111=_0xe5f6;let _0x2222=_0x1111;let _0x3333=_0x2222;let _0x4444=_0x3333;''')\n"),
+        quiet("a.py", "x = '_0x1a2b'\n"),
+        quiet("a.py", "_0x1a2b = 1\n_0x3c4d = 2\n_0x5e6f = 3\n_0x7a8b = 4\n_0x9c0d = 5\n_0xa1b2 = 6\n_0xc3d4 = 7\n_0xe5f6 = 8\n_0x1111 = 9\n_0x2222 = 10\n_0x3333 = 11\n_0x4444 = 12\n_0x5555 = 13\n_0x6666 = 14\n_0x7777 = 15\n_0x8888 = 16\n_0x9999 = 17\n_0xaaaa = 18\n_0xbbbb = 19\n_0xcccc = 20\n_0xdddd = 21\n"),
+    ],
+)
+.min_count(20)
+.refs(REFS);
+
 pub const PACKER: Rule = pattern(
     "heuristic/obfuscation-packer",
     F,
@@ -223,13 +248,37 @@ pub const ENCODED_CODE: Rule = derived(
 )
 .refs(REFS);
 
+pub const FERNET_TOKEN: Rule = pattern(
+    "heuristic/obfuscation-fernet-token",
+    F,
+    Severity::Medium,
+    Confidence::Medium,
+    "Embeds a Fernet-encrypted token (`gAAAAA…`) in source",
+    "Shipping ciphertext with its key hides a payload from readers and scanners; \
+libraries do not encrypt their own code.",
+    Langs::PY_JS,
+    Target::Strings,
+    r"\bgAAAAAB[A-Za-z0-9_-]{60,}={0,2}",
+    &[
+        fires(
+            "a.py",
+            "x = b'gAAAAABkZ3J1c3Rvbm9tZXNzYWdlaXNoZXJlYW5kbG9uZ2Vub3VnaHRvbWF0Y2h0aGVydWxlcw=='",
+        ),
+        quiet("a.py", "x = 'gAAAAA'"),
+        quiet("a.py", "x = 'AAAAgAAAAABkZ3J1c3Rvbm9tZXNz'"),
+    ],
+)
+.refs(REFS);
+
 pub const RULES: &[Rule] = &[
     EXEC_DECODED,
+    FERNET_TOKEN,
     MARSHAL,
     DYNAMIC_IMPORT,
     CHAR_CODES,
     ROT13,
     JS_OBFUSCATOR,
+    JS_OBFUSCATOR_EMBEDDED,
     PACKER,
     LONG_BLOB,
     HEX_ESCAPES,

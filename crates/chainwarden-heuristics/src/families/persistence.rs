@@ -95,13 +95,18 @@ pub const WINDOWS_RUN: Rule = pattern(
     WHY,
     Langs::ALL,
     Target::Strings,
-    r"(?i)(?:CurrentVersion\\+Run(?:Once)?\b|Start Menu\\+Programs\\+Startup|\bschtasks(?:\.exe)?\s+/create\b|\\Startup\\)",
+    r"(?i)(?:CurrentVersion\\+Run(?:Once)?\b|Start Menu[\s\\/]+Programs[\s\\/]+Startup\b|\bschtasks(?:\.exe)?\s+/create\b|\\Startup\\)",
     &[
         fires(
             "a.py",
             "winreg.OpenKey(winreg.HKEY_CURRENT_USER, r'Software\\Microsoft\\Windows\\CurrentVersion\\Run')",
         ),
+        fires(
+            "a.py",
+            "p = os.path.join(os.getenv('APPDATA'), 'Microsoft', 'Windows', 'Start Menu', 'Programs', 'Startup', 'x.pyw')",
+        ),
         quiet("a.py", "run = True"),
+        quiet("a.py", "menu = ['Start Menu', 'Settings']"),
     ],
 )
 .refs(&["https://attack.mitre.org/techniques/T1547/001/"]);
