@@ -31,7 +31,7 @@
 //! - **Network** ([`update`], [`http`]): `http://` mirrors by a built-in
 //!   client, `https://` via the system `curl`, local folders/`file://` copied.
 
-pub mod cvss;
+pub use chainwarden_core::cvss;
 pub mod db;
 pub mod evaluate;
 pub mod http;

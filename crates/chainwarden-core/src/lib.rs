@@ -4,6 +4,7 @@
 //! analyzers read it and return [`Finding`]s, reports format both. Nothing in
 //! this crate prints, exits or touches the network.
 
+pub mod cvss;
 pub mod discover;
 pub mod ecosystem;
 pub mod finding;

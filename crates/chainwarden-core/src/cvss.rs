@@ -8,7 +8,7 @@
 //!   interpolation): see [`v4_severity`]. It may rate one band higher than
 //!   the official calculator, never lower for the cases listed there.
 
-use chainwarden_core::Severity;
+use crate::Severity;
 use std::collections::HashMap;
 
 /// The qualitative severity of a CVSS vector of any supported version.
@@ -39,27 +39,48 @@ fn metrics(vector: &str) -> HashMap<&str, &str> {
         .collect()
 }
 
-/// CVSS v3.x base score, or `None` when a base metric is missing or invalid.
+/// The base score of a `CVSS:3.0/…` or `CVSS:3.1/…` vector, or `None` when
+/// the vector is another version or malformed (a base metric missing,
+/// repeated or out of its value set). Temporal and environmental metrics
+/// may follow and are ignored: this is the base score.
 pub fn v3_score(vector: &str) -> Option<f64> {
-    let m = metrics(vector);
-    let changed = match *m.get("S")? {
+    let mut parts = vector.split('/');
+    let v31 = match parts.next()? {
+        "CVSS:3.1" => true,
+        "CVSS:3.0" => false,
+        _ => return None,
+    };
+    let mut m: [Option<&str>; 8] = [None; 8];
+    const KEYS: [&str; 8] = ["AV", "AC", "PR", "UI", "S", "C", "I", "A"];
+    for part in parts {
+        let (key, value) = part.split_once(':')?;
+        if let Some(i) = KEYS.iter().position(|k| *k == key) {
+            let slot = m.get_mut(i)?;
+            if slot.is_some() {
+                return None;
+            }
+            *slot = Some(value);
+        }
+    }
+    let [av, ac, pr, ui, s, c, i, a] = m;
+    let changed = match s? {
         "U" => false,
         "C" => true,
         _ => return None,
     };
-    let av = match *m.get("AV")? {
+    let av = match av? {
         "N" => 0.85,
         "A" => 0.62,
         "L" => 0.55,
         "P" => 0.2,
         _ => return None,
     };
-    let ac = match *m.get("AC")? {
+    let ac = match ac? {
         "L" => 0.77,
         "H" => 0.44,
         _ => return None,
     };
-    let pr = match (*m.get("PR")?, changed) {
+    let pr = match (pr?, changed) {
         ("N", _) => 0.85,
         ("L", false) => 0.62,
         ("L", true) => 0.68,
@@ -67,22 +88,21 @@ pub fn v3_score(vector: &str) -> Option<f64> {
         ("H", true) => 0.5,
         _ => return None,
     };
-    let ui = match *m.get("UI")? {
+    let ui = match ui? {
         "N" => 0.85,
         "R" => 0.62,
         _ => return None,
     };
-    let cia = |k: &str| -> Option<f64> {
-        match *m.get(k)? {
-            "H" => Some(0.56),
-            "L" => Some(0.22),
-            "N" => Some(0.0),
-            _ => None,
-        }
+    let cia = |x: Option<&str>| match x? {
+        "H" => Some(0.56),
+        "L" => Some(0.22),
+        "N" => Some(0.0),
+        _ => None,
     };
-    let iss = 1.0 - (1.0 - cia("C")?) * (1.0 - cia("I")?) * (1.0 - cia("A")?);
+    let (c, i, a) = (cia(c)?, cia(i)?, cia(a)?);
+    let iss = 1.0 - (1.0 - c) * (1.0 - i) * (1.0 - a);
     let impact = if changed {
-        7.52 * (iss - 0.029) - 3.25 * (iss - 0.02).powi(15)
+        7.52 * (iss - 0.029) - 3.25 * (iss - 0.02_f64).powi(15)
     } else {
         6.42 * iss
     };
@@ -95,18 +115,26 @@ pub fn v3_score(vector: &str) -> Option<f64> {
     } else {
         (impact + exploitability).min(10.0)
     };
-    Some(roundup(raw))
+    Some(if v31 {
+        roundup_v31(raw)
+    } else {
+        roundup_v30(raw)
+    })
 }
 
-/// CVSS v3.1 Appendix A `Roundup`: smallest one-decimal number >= input,
-/// computed on integers to avoid floating-point artefacts.
-fn roundup(x: f64) -> f64 {
+/// CVSS 3.1 appendix A: round up to one decimal, robust to float error.
+fn roundup_v31(x: f64) -> f64 {
     let int_input = (x * 100_000.0).round() as i64;
     if int_input % 10_000 == 0 {
         int_input as f64 / 100_000.0
     } else {
         ((int_input / 10_000) + 1) as f64 / 10.0
     }
+}
+
+/// CVSS 3.0: the smallest number of one decimal not below `x`.
+fn roundup_v30(x: f64) -> f64 {
+    (x * 10.0).ceil() / 10.0
 }
 
 fn v3_qualitative(score: f64) -> Severity {
@@ -242,8 +270,8 @@ mod tests {
 
     #[test]
     fn roundup_avoids_float_artefacts() {
-        assert_eq!(roundup(4.000_000_01), 4.0);
-        assert_eq!(roundup(4.02), 4.1);
+        assert_eq!(roundup_v31(4.000_000_01), 4.0);
+        assert_eq!(roundup_v31(4.02), 4.1);
     }
 
     #[test]
@@ -268,5 +296,40 @@ mod tests {
     fn garbage_is_none() {
         assert_eq!(severity("CVSS:3.1/AV:X/AC:L"), None);
         assert_eq!(severity(""), None);
+    }
+
+    #[test]
+    fn known_scores() {
+        for (vector, score) in [
+            // Log4Shell, CVE-2021-44228.
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 10.0),
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8),
+            ("CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 8.8),
+            // Heartbleed, CVE-2014-0160.
+            ("CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", 7.5),
+            // Typical reflected XSS.
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1),
+            ("CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N", 5.5),
+            ("CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:N/A:N", 0.0),
+            // Temporal metrics after the base ones are ignored.
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O", 9.8),
+        ] {
+            assert_eq!(v3_score(vector), Some(score), "{vector}");
+        }
+    }
+
+    #[test]
+    fn malformed_and_other_versions_have_no_score() {
+        for vector in [
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            "AV:N/AC:L/Au:N/C:P/I:P/A:P",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",
+            "CVSS:3.1/AV:N/AV:L/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/junk",
+            "",
+        ] {
+            assert_eq!(v3_score(vector), None, "{vector}");
+        }
     }
 }
