@@ -114,3 +114,48 @@ pub(crate) fn now() -> jiff::Timestamp {
                 .unwrap_or_else(|_| jiff::Timestamp::now())
         })
 }
+
+/// The end every reporting command shares: apply the ignore list, sort the
+/// findings, write the report with its notes, and return the exit code.
+pub(crate) struct Finish<'a> {
+    pub(crate) args: &'a OutputArgs,
+    pub(crate) config: &'a Config,
+    pub(crate) now: jiff::Timestamp,
+    pub(crate) inventory: &'a chainwarden_core::Inventory,
+    pub(crate) targets: &'a [std::path::PathBuf],
+    pub(crate) notes: Vec<String>,
+    pub(crate) advisory_data: Option<chainwarden_report::DataInfo>,
+}
+
+impl Finish<'_> {
+    pub(crate) fn report(self, findings: Vec<Finding>) -> anyhow::Result<u8> {
+        let today = self.now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let mut applied = crate::config::apply_ignores(self.config, findings, today);
+        crate::cmd::scan::sort(&mut applied.kept);
+        let all_rules = crate::rules::all();
+        let target = self
+            .targets
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut report = Report::new(
+            self.inventory,
+            &applied.kept,
+            &all_rules,
+            self.now.to_string(),
+            target,
+        );
+        report.notes = self.notes;
+        report.advisory_data = self.advisory_data;
+        if !applied.ignored.is_empty() {
+            report.notes.push(format!(
+                "{} finding(s) ignored by chainwarden.toml",
+                applied.ignored.len()
+            ));
+        }
+        warn_notes(self.args, &report.notes);
+        write(self.args, &report)?;
+        Ok(exit_code(&applied.kept, fail_on(self.args, self.config)))
+    }
+}

@@ -2,10 +2,9 @@
 
 use crate::cli::ExposureArgs;
 use crate::config::Config;
-use crate::{output, rules};
+use crate::output;
 use anyhow::{Context, Result};
 use chainwarden_core::{Finding, Inventory};
-use chainwarden_report::Report;
 use std::path::PathBuf;
 
 /// The home folder to examine: `--home`, else `$HOME`.
@@ -39,29 +38,24 @@ pub(crate) fn run(args: &ExposureArgs) -> Result<u8> {
     }
     let config = Config::discover(args.output.config.as_deref(), &home)?;
     let now = output::now();
-    let (mut found, notes) = findings(&home);
-    super::scan::sort(&mut found);
+    let (found, mut notes) = findings(&home);
+    notes.push(format!(
+        "{} credential(s) readable by any process running as this user; values are never shown, only fingerprints",
+        found.len()
+    ));
     let inventory = Inventory {
         roots: vec![home.clone()],
         ..Default::default()
     };
-    let all_rules = rules::all();
-    let mut report = Report::new(
-        &inventory,
-        &found,
-        &all_rules,
-        now.to_string(),
-        home.display().to_string(),
-    );
-    report.notes = notes;
-    report.notes.push(format!(
-        "{} credential(s) readable by any process running as this user; values are never shown, only fingerprints",
-        found.len()
-    ));
-    output::warn_notes(&args.output, &report.notes);
-    output::write(&args.output, &report)?;
-    Ok(output::exit_code(
-        &found,
-        output::fail_on(&args.output, &config),
-    ))
+    let targets = [home];
+    output::Finish {
+        args: &args.output,
+        config: &config,
+        now,
+        inventory: &inventory,
+        targets: &targets,
+        notes,
+        advisory_data: None,
+    }
+    .report(found)
 }

@@ -1,12 +1,11 @@
 //! `chainwarden inspect`: the malicious-code heuristics, one verdict per package.
 
 use crate::cli::InspectArgs;
-use crate::config::{Config, apply_ignores};
+use crate::config::Config;
 use crate::{output, rules};
 use anyhow::Result;
 use chainwarden_core::{Finding, Inventory, Location, Severity};
 use chainwarden_inspect::{InspectLimits, Inspection};
-use chainwarden_report::Report;
 use std::path::PathBuf;
 
 /// Findings of an inspection: per package, a verdict finding (medium and
@@ -88,36 +87,23 @@ pub(crate) fn run(args: &InspectArgs) -> Result<u8> {
         args.archive_password.as_deref().map(str::as_bytes),
     );
     let (found, notes) = findings(&inspection);
-    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    let mut applied = apply_ignores(&config, found, today);
-    super::scan::sort(&mut applied.kept);
     let inventory = Inventory {
         roots: args.paths.clone(),
         ..Default::default()
     };
-    let all_rules = rules::all();
-    let target = args
-        .paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut report = Report::new(
-        &inventory,
-        &applied.kept,
-        &all_rules,
-        now.to_string(),
-        target,
-    );
-    report.notes = notes;
-    report.notes.push(format!(
+    let mut notes = notes;
+    notes.push(format!(
         "{} package(s) inspected",
         inspection.packages.len()
     ));
-    output::warn_notes(&args.output, &report.notes);
-    output::write(&args.output, &report)?;
-    Ok(output::exit_code(
-        &applied.kept,
-        output::fail_on(&args.output, &config),
-    ))
+    output::Finish {
+        args: &args.output,
+        config: &config,
+        now,
+        inventory: &inventory,
+        targets: &args.paths,
+        notes,
+        advisory_data: None,
+    }
+    .report(found)
 }

@@ -1,10 +1,9 @@
 //! `chainwarden scan` and `chainwarden check`: collect, analyze, report.
 
 use crate::cli::{AdvisoryArgs, CheckArgs, OutputArgs, ScanArgs};
-use crate::config::{Config, apply_ignores};
-use crate::{advisories, output, pipeline, rules};
+use crate::config::Config;
+use crate::{advisories, output, pipeline};
 use anyhow::Result;
-use chainwarden_report::Report;
 use std::path::PathBuf;
 
 pub(crate) fn run(args: &ScanArgs) -> Result<u8> {
@@ -75,38 +74,19 @@ fn run_on(
             findings.extend(exposed);
         }
     }
-    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    let mut applied = apply_ignores(&config, findings, today);
-    sort(&mut applied.kept);
-    let all_rules = rules::all();
-    let target = paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut report = Report::new(
-        &inventory,
-        &applied.kept,
-        &all_rules,
-        now.to_string(),
-        target,
-    );
-    report.notes = selected.notes;
-    report.notes.extend(exposure_notes);
-    report.notes.extend(online_notes);
-    report.advisory_data = selected.db.as_ref().map(advisories::data_info);
-    if !applied.ignored.is_empty() {
-        report.notes.push(format!(
-            "{} finding(s) ignored by chainwarden.toml",
-            applied.ignored.len()
-        ));
+    let mut notes = selected.notes;
+    notes.extend(exposure_notes);
+    notes.extend(online_notes);
+    output::Finish {
+        args: out,
+        config: &config,
+        now,
+        inventory: &inventory,
+        targets: paths,
+        notes,
+        advisory_data: selected.db.as_ref().map(advisories::data_info),
     }
-    output::warn_notes(out, &report.notes);
-    output::write(out, &report)?;
-    Ok(output::exit_code(
-        &applied.kept,
-        output::fail_on(out, &config),
-    ))
+    .report(findings)
 }
 
 /// A finding that means code of an attacker may have run on this host.

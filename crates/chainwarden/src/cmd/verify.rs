@@ -1,10 +1,9 @@
 //! `chainwarden verify`: re-hash every installed file against its RECORD.
 
 use crate::cli::VerifyArgs;
-use crate::config::{Config, apply_ignores};
-use crate::{output, pipeline, rules};
+use crate::config::Config;
+use crate::{output, pipeline};
 use anyhow::Result;
-use chainwarden_report::Report;
 
 pub(crate) fn run(args: &VerifyArgs) -> Result<u8> {
     let paths = super::paths_or_dot(&args.paths);
@@ -37,32 +36,20 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8> {
         },
     ));
     let elapsed = started.elapsed();
-    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    let mut applied = apply_ignores(&config, findings, today);
-    super::scan::sort(&mut applied.kept);
-    let all_rules = rules::all();
-    let target = paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut report = Report::new(
-        &inventory,
-        &applied.kept,
-        &all_rules,
-        now.to_string(),
-        target,
-    );
-    report.notes.push(format!(
+    let notes = vec![format!(
         "verified {} distributions in {} environment(s) in {:.2} s",
         inventory.components.len(),
         found.site_dirs.len(),
         elapsed.as_secs_f64()
-    ));
-    output::warn_notes(&args.output, &report.notes);
-    output::write(&args.output, &report)?;
-    Ok(output::exit_code(
-        &applied.kept,
-        output::fail_on(&args.output, &config),
-    ))
+    )];
+    output::Finish {
+        args: &args.output,
+        config: &config,
+        now,
+        inventory: &inventory,
+        targets: &paths,
+        notes,
+        advisory_data: None,
+    }
+    .report(findings)
 }
