@@ -137,6 +137,17 @@ fn pypi_times(name: &str) -> Result<BTreeMap<String, String>, String> {
     Ok(out)
 }
 
+/// A name that npm or PyPI could have published: no `..`, no query or
+/// fragment, nothing that would leave the package's URL.
+fn is_registry_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains("..")
+        && name.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'@' | b'/' | b'.' | b'_' | b'-' | b'~')
+        })
+        && name.matches('/').count() <= 1
+}
+
 /// Fills the `upload_time` property of every npm and PyPI component that has
 /// a version and no upload time yet. Returns notes for what could not be looked up.
 pub(crate) fn fill_upload_times(inv: &mut Inventory) -> Vec<String> {
@@ -145,6 +156,8 @@ pub(crate) fn fill_upload_times(inv: &mut Inventory) -> Vec<String> {
         .iter()
         .filter(|c| matches!(c.package.ecosystem, Ecosystem::Npm | Ecosystem::PyPI))
         .filter(|c| !c.package.version.is_empty() && !c.properties.contains_key("upload_time"))
+        // Names come from scanned files and become URL paths: registry names only.
+        .filter(|c| is_registry_name(&c.package.name))
         .map(|c| (c.package.ecosystem, c.package.name.clone()))
         .collect();
     let wanted: Vec<(Ecosystem, String)> = wanted.into_iter().collect();
@@ -198,6 +211,14 @@ pub(crate) fn fill_upload_times(inv: &mut Inventory) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_from_scanned_files_cannot_leave_the_package_url() {
+        assert!(is_registry_name("@scope/pkg") && is_registry_name("typing-extensions"));
+        for bad in ["../../etc/passwd", "a/b/c", "x?y", "pkg#frag", "", "a b"] {
+            assert!(!is_registry_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn file_versions() {
