@@ -1,0 +1,65 @@
+//! End-to-end: what the reports say about real inputs is right (issue 9's
+//! wrong answers: self-repository workflow references, refs printed twice,
+//! versions reported as found, MCP servers behind a shell, `why` paths,
+//! advisory coverage).
+
+use assert_cmd::Command;
+use chainwarden_testkit as testkit;
+use std::path::Path;
+
+fn cw() -> Command {
+    let mut c = Command::cargo_bin("chainwarden").expect("binary");
+    c.env("SOURCE_DATE_EPOCH", "1774310400")
+        .env_remove("CHAINWARDEN_DB")
+        .env_remove("CHAINWARDEN_CONFIG");
+    c
+}
+
+fn json(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).expect("valid JSON")
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// astral-sh/uv's real workflows call their own reusable workflows as
+/// `$/.github/workflows/x.yml` (31 false highs before); a tag-pinned
+/// action is printed once as `name@ref`, never `name@ref@ref`.
+#[test]
+fn self_repository_workflows_pass_and_refs_print_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let uv = testkit::workspace_root().join("crates/chainwarden-gha/tests/fixtures/astral-sh-uv");
+    for f in ["ci.yml", "release.yml"] {
+        let text = std::fs::read_to_string(uv.join(f)).unwrap();
+        write(dir.path(), &format!(".github/workflows/{f}"), &text);
+    }
+    let out = cw()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert_eq!(out.status.code(), Some(0));
+
+    write(
+        dir.path(),
+        ".github/workflows/old.yml",
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v2\n",
+    );
+    let out = cw()
+        .args(["check", "--format", "table"])
+        .arg(dir.path())
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("actions/checkout@v2"), "{table}");
+    assert!(!table.contains("@v2@v2"), "{table}");
+    assert!(!table.contains("$/"), "{table}");
+}
