@@ -63,3 +63,41 @@ fn self_repository_workflows_pass_and_refs_print_once() {
     assert!(!table.contains("@v2@v2"), "{table}");
     assert!(!table.contains("$/"), "{table}");
 }
+
+/// Versions are reported exactly as the file writes them (the JSON docs
+/// promise it; home-assistant pins `aioambient==2023.04.0`) and compared
+/// as PEP 440 versions: `1.82.07` is the malicious litellm `1.82.7`.
+#[test]
+fn versions_are_reported_as_written_and_matched_as_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "requirements.txt",
+        "aioambient==2023.04.0\nlitellm==1.82.07\n",
+    );
+    let out = cw()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    let versions: Vec<(&str, &str)> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["version"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        versions,
+        [("aioambient", "2023.04.0"), ("litellm", "1.82.07")]
+    );
+    let malicious: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "advisory/malicious")
+        .collect();
+    assert_eq!(malicious.len(), 1, "{malicious:#?}");
+    assert_eq!(malicious[0]["package"]["version"], "1.82.07");
+}
