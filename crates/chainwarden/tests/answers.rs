@@ -101,3 +101,68 @@ fn versions_are_reported_as_written_and_matched_as_parsed() {
     assert_eq!(malicious.len(), 1, "{malicious:#?}");
     assert_eq!(malicious[0]["package"]["version"], "1.82.07");
 }
+
+/// MCP servers started through a shell, in the shapes `claude mcp add …
+/// -- cmd /c npx -y PKG` and the servers' READMEs write: inventoried, and a
+/// known-malicious package behind `cmd /c` is reported.
+#[test]
+fn mcp_servers_behind_a_shell_are_inventoried() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".mcp.json",
+        r#"{
+  "mcpServers": {
+    "memory": {"type": "stdio", "command": "cmd", "args": ["/c", "npx", "-y", "@modelcontextprotocol/server-memory"], "env": {}},
+    "comm": {"command": "cmd.exe", "args": ["/C", "npx -y @servicetitan/eh-module-communication@0.2.3"]},
+    "fetch": {"command": "powershell", "args": ["-NoProfile", "-Command", "uvx mcp-server-fetch==2025.4.7"]},
+    "git": {"command": "bash", "args": ["-lc", "cd /srv && exec uvx mcp-server-git"]}
+  }
+}"#,
+    );
+    let out = cw()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    let mut got: Vec<(String, String, String)> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["purl"].as_str().unwrap().to_string(),
+                c["properties"]["shell"].as_str().unwrap_or("").to_string(),
+                c["properties"]["pinned"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let row = |p: &str, s: &str, pinned: &str| (p.to_string(), s.to_string(), pinned.to_string());
+    assert_eq!(
+        got,
+        [
+            row(
+                "pkg:npm/%40modelcontextprotocol/server-memory",
+                "cmd",
+                "false"
+            ),
+            row(
+                "pkg:npm/%40servicetitan/eh-module-communication@0.2.3",
+                "cmd",
+                "true"
+            ),
+            row("pkg:pypi/mcp-server-fetch@2025.4.7", "powershell", "true"),
+            row("pkg:pypi/mcp-server-git", "bash", "false"),
+        ]
+    );
+    let malicious: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "advisory/malicious")
+        .collect();
+    assert_eq!(malicious.len(), 1, "{malicious:#?}");
+}
