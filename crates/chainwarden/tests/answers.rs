@@ -7,6 +7,11 @@ use assert_cmd::Command;
 use chainwarden_testkit as testkit;
 use std::path::Path;
 
+/// The real lockfiles the lockfile crate's tests build with cargo, uv,
+/// poetry and pdm (cached by the testkit).
+#[path = "../../chainwarden-lockfile/tests/fixtures/mod.rs"]
+mod lock_fixtures;
+
 fn cw() -> Command {
     let mut c = Command::cargo_bin("chainwarden").expect("binary");
     c.env("SOURCE_DATE_EPOCH", "1774310400")
@@ -165,4 +170,113 @@ fn mcp_servers_behind_a_shell_are_inventoried() {
         .filter(|f| f["rule"] == "advisory/malicious")
         .collect();
     assert_eq!(malicious.len(), 1, "{malicious:#?}");
+}
+
+fn why_json(name: &str, path: &Path) -> serde_json::Value {
+    let out = cw()
+        .args(["why", name, "--format", "json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    testkit::schema::assert_valid(testkit::schema::Schema::ChainwardenWhyJson, &text);
+    json(text.as_bytes())
+}
+
+/// Every path's first name, per occurrence.
+fn path_names(v: &serde_json::Value) -> Vec<Vec<String>> {
+    v["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| o["paths"].as_array().unwrap().iter())
+        .map(|p| {
+            p.as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["name"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// A real Cargo.lock of a workspace (`app` requires the member `helper`,
+/// which requires `smallvec`; `app` requires `serde`): every path starts at
+/// the workspace member nothing requires, as ripgrep's `serde_json → serde`
+/// did not.
+#[test]
+fn why_paths_start_at_the_workspace_member() {
+    let ws = lock_fixtures::cargo_workspace();
+    let v = why_json("smallvec", &ws.join("Cargo.lock"));
+    assert_eq!(path_names(&v), [["app", "helper", "smallvec"]]);
+    assert_eq!(v["occurrences"][0]["top_level"], false);
+    assert_eq!(v["occurrences"][0]["complete"], true);
+    for name in ["serde", "serde_derive", "proc-macro2"] {
+        let v = why_json(name, &ws.join("Cargo.lock"));
+        let paths = path_names(&v);
+        assert!(!paths.is_empty(), "{name}");
+        for p in &paths {
+            assert_eq!(p[0], "app", "{name}: {p:?}");
+            assert_eq!(p.last().map(String::as_str), Some(name));
+        }
+    }
+    let out = cw()
+        .args(["why", "smallvec"])
+        .arg(ws.join("Cargo.lock"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("  app 0.1.0 → helper 0.2.0 → smallvec "),
+        "{text}"
+    );
+    assert!(!text.contains("top-level"), "{text}");
+}
+
+/// A real uv.lock of a workspace (virtual root `ws-root` → member `member-a`
+/// → `idna`): paths start at the project, not at its declared dependency
+/// (`poetry → dulwich → urllib3` when only `benchmark` is a root).
+#[test]
+fn why_paths_start_at_the_uv_project() {
+    let uv = lock_fixtures::python_sources().join("uv");
+    let v = why_json("idna", &uv.join("uv.lock"));
+    let paths = path_names(&v);
+    assert!(!paths.is_empty());
+    for p in &paths {
+        assert_eq!(p[0], "ws-root", "{paths:?}");
+    }
+}
+
+/// `why` has table and JSON only: SBOM and SARIF formats are usage errors.
+#[test]
+fn why_rejects_formats_it_cannot_write() {
+    let ws = lock_fixtures::cargo_workspace();
+    for format in ["cyclonedx", "spdx", "sarif"] {
+        let out = cw()
+            .args(["why", "smallvec", "--format", format])
+            .arg(&ws)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+    }
+}
+
+/// The example in docs/json-format.md#why is valid against its schema.
+#[test]
+fn the_documented_why_example_is_valid() {
+    let doc =
+        std::fs::read_to_string(testkit::workspace_root().join("docs/json-format.md")).unwrap();
+    let section = &doc[doc.find("## `why`").expect("why section")..];
+    let start = section.find("```json\n").expect("example") + "```json\n".len();
+    let len = section[start..].find("```").expect("end of example");
+    testkit::schema::assert_valid(
+        testkit::schema::Schema::ChainwardenWhyJson,
+        &section[start..start + len],
+    );
 }
