@@ -3,6 +3,7 @@
 //! 1, schema `docs/schema/chainwarden-why-v1.schema.json`, reference
 //! `docs/json-format.md#why`).
 
+use crate::json::Tool;
 use chainwarden_core::graph::{Cut, PathSearch};
 use chainwarden_core::{ComponentId, Inventory, SourceKind};
 use serde::Serialize;
@@ -101,12 +102,6 @@ struct Document<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
 struct SourceOut<'a> {
     id: usize,
     kind: SourceKind,
@@ -155,10 +150,7 @@ pub fn write_json(w: &WhyReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let inv = w.inventory;
     let doc = Document {
         schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: chainwarden_core::TOOL_NAME,
-            version: chainwarden_core::TOOL_VERSION,
-        },
+        tool: Tool::THIS,
         query: w.query,
         roots: inv.roots.iter().map(|r| r.display().to_string()).collect(),
         occurrences: w

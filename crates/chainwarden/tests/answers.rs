@@ -3,32 +3,16 @@
 //! versions reported as found, MCP servers behind a shell, `why` paths,
 //! advisory coverage).
 
-use assert_cmd::Command;
+mod common;
+
 use chainwarden_testkit as testkit;
+use common::{cw, findings_of, json, report, write};
 use std::path::Path;
 
 /// The real lockfiles the lockfile crate's tests build with cargo, uv,
 /// poetry and pdm (cached by the testkit).
 #[path = "../../chainwarden-lockfile/tests/fixtures/mod.rs"]
 mod lock_fixtures;
-
-fn cw() -> Command {
-    let mut c = Command::cargo_bin("chainwarden").expect("binary");
-    c.env("SOURCE_DATE_EPOCH", "1774310400")
-        .env_remove("CHAINWARDEN_DB")
-        .env_remove("CHAINWARDEN_CONFIG");
-    c
-}
-
-fn json(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("valid JSON")
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
 
 /// astral-sh/uv's real workflows call their own reusable workflows as
 /// `$/.github/workflows/x.yml` (31 false highs before); a tag-pinned
@@ -41,15 +25,10 @@ fn self_repository_workflows_pass_and_refs_print_once() {
         let text = std::fs::read_to_string(uv.join(f)).unwrap();
         write(dir.path(), &format!(".github/workflows/{f}"), &text);
     }
-    let out = cw()
-        .args(["check", "--format", "json"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let report = json(&out.stdout);
+    let (code, report) = report(&["check"], dir.path());
     let findings = report["findings"].as_array().unwrap();
     assert!(findings.is_empty(), "{findings:#?}");
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(code, Some(0));
 
     write(
         dir.path(),
@@ -80,13 +59,8 @@ fn versions_are_reported_as_written_and_matched_as_parsed() {
         "requirements.txt",
         "aioambient==2023.04.0\nlitellm==1.82.07\n",
     );
-    let out = cw()
-        .args(["scan", "--format", "json"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let report = json(&out.stdout);
+    let (code, report) = report(&["scan"], dir.path());
+    assert_eq!(code, Some(1));
     let versions: Vec<(&str, &str)> = report["components"]
         .as_array()
         .unwrap()
@@ -97,12 +71,7 @@ fn versions_are_reported_as_written_and_matched_as_parsed() {
         versions,
         [("aioambient", "2023.04.0"), ("litellm", "1.82.07")]
     );
-    let malicious: Vec<&serde_json::Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "advisory/malicious")
-        .collect();
+    let malicious = findings_of(&report, "advisory/malicious");
     assert_eq!(malicious.len(), 1, "{malicious:#?}");
     assert_eq!(malicious[0]["package"]["version"], "1.82.07");
 }
@@ -125,13 +94,8 @@ fn mcp_servers_behind_a_shell_are_inventoried() {
   }
 }"#,
     );
-    let out = cw()
-        .args(["check", "--format", "json"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let report = json(&out.stdout);
+    let (code, report) = report(&["check"], dir.path());
+    assert_eq!(code, Some(1));
     let mut got: Vec<(String, String, String)> = report["components"]
         .as_array()
         .unwrap()
@@ -163,12 +127,7 @@ fn mcp_servers_behind_a_shell_are_inventoried() {
             row("pkg:pypi/mcp-server-git", "bash", "false"),
         ]
     );
-    let malicious: Vec<&serde_json::Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "advisory/malicious")
-        .collect();
+    let malicious = findings_of(&report, "advisory/malicious");
     assert_eq!(malicious.len(), 1, "{malicious:#?}");
 }
 
