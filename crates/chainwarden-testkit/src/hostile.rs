@@ -174,14 +174,14 @@ fn tar_header(name: &str, size: u64) -> tar::Header {
 
 /// `bytes`, gzip-compressed.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), Compression::fast());
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), Compression::default());
     e.write_all(bytes).expect("gzip");
     e.finish().expect("gzip")
 }
 
 /// A `.tar.gz` of `entries` empty files `pkg/N.py`.
 pub fn many_entries_tar_gz(entries: usize) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), Compression::fast());
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), Compression::default());
     {
         let mut b = tar::Builder::new(&mut e);
         for i in 0..entries {

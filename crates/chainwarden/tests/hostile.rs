@@ -74,6 +74,12 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
     p
 }
 
+/// `inspect` of `bytes` saved as a file named `name`.
+fn inspect_bytes(name: &str, bytes: &[u8], extra: &[&str]) -> Run {
+    let t = tempfile::tempdir().unwrap();
+    inspect(&write(t.path(), name, bytes), extra)
+}
+
 /// Peak resident memory of one run of the binary, in MiB, from `/usr/bin/time`.
 fn peak_rss_mib(args: &[&std::ffi::OsStr]) -> u64 {
     let bin = assert_cmd::cargo::cargo_bin("chainwarden");
@@ -120,19 +126,16 @@ fn a_10_gib_zip_bomb_fails_inspect_in_bounded_memory() {
 
 #[test]
 fn an_archive_of_150k_entries_fails_inspect() {
-    let t = tempfile::tempdir().unwrap();
-    let path = write(
-        t.path(),
+    let run = inspect_bytes(
         "many-1.0.tar.gz",
         &hostile::many_entries_tar_gz(150_000),
+        &[],
     );
-    let run = inspect(&path, &[]);
     assert_fails_with(&run, "archive/expansion-bound", "more than 100000 entries");
 }
 
 #[test]
 fn a_truncated_sdist_fails_inspect() {
-    let t = tempfile::tempdir().unwrap();
     let body = "x = 1\n".repeat(50_000);
     let files: Vec<(String, Vec<u8>)> = (0..8)
         .map(|i| (format!("demo-1.0/demo/m{i}.py"), body.as_bytes().to_vec()))
@@ -141,37 +144,32 @@ fn a_truncated_sdist_fails_inspect() {
         .iter()
         .map(|(n, d)| (n.as_str(), d.as_slice()))
         .collect();
-    let path = write(
-        t.path(),
+    let run = inspect_bytes(
         "demo-1.0.tar.gz",
         &hostile::truncated_tar_gz(&refs, 0.6),
+        &[],
     );
-    let run = inspect(&path, &[]);
     assert_fails_with(&run, "archive/unreadable", "could not be read");
 }
 
 #[test]
 fn an_archive_nested_5_deep_fails_inspect() {
-    let t = tempfile::tempdir().unwrap();
-    let path = write(
-        t.path(),
+    let run = inspect_bytes(
         "outer.zip",
         &hostile::nested_zip(5, "pkg/payload.py", b"import os\nos.system('id')\n"),
+        &[],
     );
-    let run = inspect(&path, &[]);
     assert_fails_with(&run, "archive/expansion-bound", "nested deeper");
 }
 
 #[test]
 fn an_unsafe_member_name_fails_inspect_whatever_the_verdict() {
-    let t = tempfile::tempdir().unwrap();
     let tar = hostile::tar_of(&[
         ("demo-1.0/PKG-INFO", b"Name: demo\nVersion: 1.0\n"),
         ("demo-1.0/demo/__init__.py", b"x = 1\n"),
         ("../../../home/user/.bashrc", b"# harmless text\n"),
     ]);
-    let path = write(t.path(), "demo-1.0.tar.gz", &hostile::gzip(&tar));
-    let run = inspect(&path, &[]);
+    let run = inspect_bytes("demo-1.0.tar.gz", &hostile::gzip(&tar), &[]);
     assert_fails_with(&run, "archive/unsafe-path", "../../../home/user/.bashrc");
     assert!(
         of_rule(&run.report, "heuristic/verdict").is_empty(),
@@ -196,13 +194,11 @@ fn an_encrypted_archive_fails_inspect_without_the_right_password() {
 
 #[test]
 fn a_corrupt_member_archive_fails_inspect() {
-    let t = tempfile::tempdir().unwrap();
     // A zip holding a "zip" that is a zip's first bytes and then garbage.
     let mut inner = hostile::zip_of(&[("a.py", b"x = 1\n")], None);
     inner.truncate(20);
     let zip = hostile::zip_of(&[("pkg/inner.zip", &inner), ("pkg/a.py", b"x = 1\n")], None);
-    let path = write(t.path(), "outer.zip", &zip);
-    let run = inspect(&path, &[]);
+    let run = inspect_bytes("outer.zip", &zip, &[]);
     assert_fails_with(&run, "archive/unreadable", "pkg/inner.zip");
 }
 
@@ -219,24 +215,21 @@ fn a_source_file_over_the_bound_fails_inspect() {
     assert_fails_with(&run, "input/malformed", "big.py");
 
     // The same file in a wheel.
-    let path = write(
-        t.path(),
+    let run = inspect_bytes(
         "big-1.0-py3-none-any.whl",
         &hostile::zip_bomb(1, 33, Declared::Honest),
+        &[],
     );
-    let run = inspect(&path, &[]);
     assert_fails_with(&run, "archive/expansion-bound", "bomb/0.py");
 }
 
 #[test]
 fn a_named_target_that_cannot_be_opened_is_exit_2_naming_it() {
-    let t = tempfile::tempdir().unwrap();
-    let garbage = write(
-        t.path(),
+    let run = inspect_bytes(
         "garbage-1.0-py3-none-any.whl",
         b"not an archive at all",
+        &[],
     );
-    let run = inspect(&garbage, &[]);
     assert_eq!(run.code, Some(2), "{}", run.report);
     assert!(
         run.stderr.contains("garbage-1.0-py3-none-any.whl")
@@ -246,8 +239,7 @@ fn a_named_target_that_cannot_be_opened_is_exit_2_naming_it() {
     );
     let mut cut = hostile::zip_of(&[("a.py", b"x = 1\n")], None);
     cut.truncate(cut.len() / 2);
-    let broken = write(t.path(), "broken.zip", &cut);
-    let run = inspect(&broken, &[]);
+    let run = inspect_bytes("broken.zip", &cut, &[]);
     assert_eq!(run.code, Some(2), "{}", run.report);
     assert!(run.stderr.contains("broken.zip"), "{}", run.stderr);
 }
