@@ -11,7 +11,10 @@ const MAX_MARKER_DEPTH: usize = 64;
 
 /// Why a requirement or marker could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message} (at column {column} of `{input}`)")]
+#[error(
+    "{message} (at column {column} of `{}`)",
+    chainwarden_core::excerpt::excerpt(input, chainwarden_core::excerpt::MAX_EXCERPT_CHARS)
+)]
 pub struct Pep508Error {
     pub input: String,
     /// 1-based character column where the problem was seen.
