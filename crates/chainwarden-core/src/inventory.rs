@@ -2,6 +2,7 @@
 //! them, where each was seen, and the dependency graph between them.
 
 use crate::Package;
+use crate::redact::{CredentialKind, EmbeddedCredential, redact};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -48,6 +49,10 @@ pub struct Source {
     /// Free-form facts about the source (environment root, lockfile version…).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub properties: BTreeMap<String, String>,
+    /// Credentials written in the source's files (a URL with a password, a
+    /// token): the file itself leaks them. Kinds and places only, never a value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<EmbeddedCredential>,
 }
 
 impl Source {
@@ -58,6 +63,7 @@ impl Source {
             format: format.into(),
             python_version: None,
             properties: BTreeMap::new(),
+            credentials: Vec::new(),
         }
     }
 }
@@ -149,7 +155,7 @@ impl InputError {
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> InputError {
         InputError {
             path: path.into(),
-            message: crate::excerpt::cap_owned(message.into()),
+            message: crate::excerpt::cap_owned(crate::redact::redacted(message.into())),
         }
     }
 }
@@ -160,6 +166,16 @@ impl InputError {
 pub struct Collected {
     pub source: Source,
     pub components: Vec<Component>,
+}
+
+impl Collected {
+    /// Records on the source the credentials written in its file's `text`
+    /// (a lockfile's `resolved` URL with a password, a token in a
+    /// `git+https://` URL): the file itself leaks them.
+    pub fn with_credentials_of(mut self, text: &str) -> Collected {
+        self.source.credentials = crate::redact::scan_lines(text, &self.source.path);
+        self
+    }
 }
 
 /// Everything found under the scanned paths.
@@ -174,10 +190,15 @@ pub struct Inventory {
 }
 
 impl Inventory {
-    /// Adds a collected source, rebasing its component ids.
-    pub fn push(&mut self, collected: Collected) -> SourceId {
+    /// Adds a collected source, rebasing its component ids. Nothing enters
+    /// unredacted: every string a collector kept from the file (properties,
+    /// names, versions, details) goes through [`redact`]; a credential found
+    /// so in a source whose collector recorded none is recorded at the
+    /// component's first location.
+    pub fn push(&mut self, mut collected: Collected) -> SourceId {
         let sid = SourceId(self.sources.len());
         let base = self.components.len();
+        redact_collected(&mut collected);
         self.sources.push(collected.source);
         for mut c in collected.components {
             c.source = sid;
@@ -220,6 +241,58 @@ impl Inventory {
     }
 }
 
+/// Masks credentials in every string of a collected source; see [`Inventory::push`].
+fn redact_collected(collected: &mut Collected) {
+    fn mask(s: &mut String) -> Vec<CredentialKind> {
+        let r = redact(s);
+        let found = r.found;
+        if let std::borrow::Cow::Owned(masked) = r.text {
+            *s = masked;
+        }
+        found
+    }
+    let source = &mut collected.source;
+    let recorded = !source.credentials.is_empty();
+    let mut found: Vec<(CredentialKind, Location)> = Vec::new();
+    for v in source.properties.values_mut() {
+        for kind in mask(v) {
+            found.push((kind, Location::file(&source.path)));
+        }
+    }
+    for c in &mut collected.components {
+        let mut kinds = mask(&mut c.display_name);
+        kinds.extend(mask(&mut c.package.name));
+        kinds.extend(mask(&mut c.package.version));
+        for v in c.properties.values_mut() {
+            kinds.extend(mask(v));
+        }
+        for l in &mut c.locations {
+            if let Some(d) = &mut l.detail {
+                kinds.extend(mask(d));
+            }
+        }
+        let at = c
+            .locations
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Location::file(&source.path));
+        found.extend(kinds.into_iter().map(|k| (k, at.clone())));
+    }
+    if recorded {
+        return;
+    }
+    for (kind, location) in found {
+        crate::redact::record(
+            &mut source.credentials,
+            EmbeddedCredential {
+                kind,
+                location,
+                occurrences: 1,
+            },
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +324,48 @@ mod tests {
         assert_eq!(inv.components[3].source, s2);
         assert_eq!(inv.dependents(ComponentId(3)), vec![ComponentId(2)]);
         assert_eq!(inv.components_of(s2).count(), 2);
+    }
+
+    /// Nothing a collector kept enters the inventory with a credential in
+    /// it; where the collector recorded none, the kinds found are recorded.
+    #[test]
+    fn push_masks_credentials_and_records_them() {
+        let mut inv = Inventory::default();
+        let mut c = comp("pkg", &[]);
+        c.locations[0].line = Some(7);
+        c.properties.insert(
+            "url".into(),
+            "git+https://ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789@github.com/o/r".into(),
+        );
+        let mut src = Source::new(SourceKind::Manifest, "requirements.txt", "requirements.txt");
+        src.properties
+            .insert("index_url".into(), "https://u:pw@pypi.corp/simple".into());
+        inv.push(Collected {
+            source: src,
+            components: vec![c],
+        });
+        let all = serde_json::to_string(&inv).unwrap();
+        assert!(!all.contains("ghp_AbCd") && !all.contains(":pw@"), "{all}");
+        assert_eq!(
+            inv.components[0].properties["url"],
+            "git+https://***@github.com/o/r"
+        );
+        let kinds: Vec<(String, Option<u32>)> = inv.sources[0]
+            .credentials
+            .iter()
+            .map(|e| (e.kind.to_string(), e.location.line))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a password in a URL".to_string(), None),
+                ("a GitHub personal access token".to_string(), Some(7)),
+            ]
+        );
+        assert!(
+            InputError::new("f", "bad line `https://u:pw@h/`")
+                .message
+                .contains("https://***@h/")
+        );
     }
 }

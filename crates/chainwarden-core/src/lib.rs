@@ -16,6 +16,7 @@ pub mod jsonc;
 pub mod oci;
 pub mod package;
 pub mod purl;
+pub mod redact;
 pub mod version;
 
 pub use ecosystem::Ecosystem;

@@ -1,8 +1,9 @@
-//! `chainwarden-core`: JSONC stripping, purl building, version parsing.
+//! `chainwarden-core`: JSONC stripping, purl building, version parsing,
+//! credential redaction.
 
 use crate::{pick, split_nul, text};
 use chainwarden_core::Ecosystem;
-use chainwarden_core::{jsonc, purl, version};
+use chainwarden_core::{jsonc, purl, redact, version};
 
 /// `jsonc::strip`: never panics; keeps every line break (line numbers stay
 /// true); what parsed as JSON before still parses after.
@@ -52,4 +53,27 @@ pub fn core_version(data: &[u8]) {
         assert_eq!(va.compare(&va), Some(std::cmp::Ordering::Equal));
     }
     let _ = version::compare(eco, &a, &b);
+}
+
+/// `redact::redact` and `scan_lines`: what it returns has no credential
+/// left (redacting it again finds nothing and changes nothing), and it
+/// never grows the text by more than the masks it writes.
+pub fn core_redact(data: &[u8]) {
+    let input = text(data);
+    let once = redact::redact(&input);
+    let twice = redact::redact(&once.text);
+    assert!(
+        twice.found.is_empty() && twice.text == once.text,
+        "a credential survived redaction: {input:?} → {:?} → {:?} ({:?})",
+        once.text,
+        twice.text,
+        twice.found
+    );
+    assert!(
+        once.text.len() <= input.len() + redact::MASK.len() * (once.found.len() + 1) * 4,
+        "redaction grew the text: {input:?} → {:?}",
+        once.text
+    );
+    let _ = redact::scan_lines(&input, std::path::Path::new("f"));
+    let _ = redact::known_token(&input);
 }

@@ -20,7 +20,7 @@ mod npm;
 mod policy;
 mod python;
 
-pub use crate::core::{core_jsonc, core_purl, core_version};
+pub use crate::core::{core_jsonc, core_purl, core_redact, core_version};
 pub use advisories::{advisories_cvss, advisories_kev, advisories_osv_json, advisories_osv_yaml};
 pub use archive::{archive_metadata, archive_open};
 pub use gha::{gha_actions_lock, gha_parse_uses, gha_uses_sites};
@@ -55,6 +55,10 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "core_version",
         run: core_version,
+    },
+    Target {
+        name: "core_redact",
+        run: core_redact,
     },
     Target {
         name: "python_metadata_headers",

@@ -233,7 +233,8 @@ pub fn collect(kind: FileKind, path: &Path) -> Result<Collected, InputError> {
     Ok(Collected {
         source: Source::new(SourceKind::Workflow, path, format),
         components,
-    })
+    }
+    .with_credentials_of(&text))
 }
 
 #[cfg(test)]

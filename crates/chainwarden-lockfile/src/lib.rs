@@ -100,8 +100,10 @@ pub fn collect(kind: FileKind, path: &Path) -> Result<Collected, InputError> {
 
 /// Parses lockfile text already read; `path` is only used to name locations
 /// (no sibling manifest is read, so poetry/pdm/Pipfile `direct` stays `None`).
+/// Credentials written in the text (a source URL with a password or token)
+/// are recorded on the source.
 pub fn parse(kind: FileKind, path: &Path, text: &str) -> Result<Collected, InputError> {
-    match kind {
+    let parsed = match kind {
         FileKind::UvLock => uv_lock::parse(path, text),
         FileKind::PoetryLock => poetry_lock::parse(path, text),
         FileKind::PipfileLock => pipfile_lock::parse(path, text),
@@ -112,5 +114,6 @@ pub fn parse(kind: FileKind, path: &Path, text: &str) -> Result<Collected, Input
             path,
             format!("{other:?} is not a lockfile format chainwarden-lockfile reads"),
         )),
-    }
+    };
+    parsed.map(|c| c.with_credentials_of(text))
 }

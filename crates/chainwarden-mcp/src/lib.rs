@@ -17,6 +17,7 @@ pub use launcher::{Launched, launched};
 
 use chainwarden_core::fsutil::read_text;
 use chainwarden_core::inventory::{Collected, InputError};
+use chainwarden_core::redact;
 use chainwarden_core::{
     Component, Finding, Location, Package, RuleMeta, Severity, Source, SourceKind,
 };
@@ -151,23 +152,9 @@ pub fn collect(path: &Path) -> Result<Collected, InputError> {
     })
 }
 
-/// Known token shapes (published prefixes) that are secrets wherever they appear.
-const TOKEN_PREFIXES: &[(&str, &str, usize)] = &[
-    ("sk-ant-", "Anthropic API key", 40),
-    ("sk-proj-", "OpenAI API key", 40),
-    ("sk-", "OpenAI-style API key", 32),
-    ("github_pat_", "GitHub fine-grained token", 40),
-    ("ghp_", "GitHub personal access token", 36),
-    ("gho_", "GitHub OAuth token", 36),
-    ("ghs_", "GitHub app token", 36),
-    ("hf_", "Hugging Face token", 30),
-    ("xoxb-", "Slack bot token", 20),
-    ("xoxp-", "Slack user token", 20),
-    ("AKIA", "AWS access key id", 20),
-    ("AIza", "Google API key", 39),
-    ("glpat-", "GitLab token", 20),
-];
-
+/// What kind of secret `value` (set for `key`) is: a published token
+/// format, a URL holding a credential, or a long random value under a
+/// secret-sounding key. Placeholders and references (`${env:X}`) are not.
 fn secret_kind(key: &str, value: &str) -> Option<String> {
     let v = value.trim().trim_start_matches("Bearer ").trim();
     if v.is_empty()
@@ -178,12 +165,11 @@ fn secret_kind(key: &str, value: &str) -> Option<String> {
     {
         return None;
     }
-    if let Some((_, kind, min)) = TOKEN_PREFIXES
-        .iter()
-        .find(|(p, _, min)| v.starts_with(p) && v.len() >= *min)
-    {
-        let _ = min;
-        return Some((*kind).to_string());
+    if let Some(family) = redact::known_token(v) {
+        return Some(family.to_string());
+    }
+    if let Some(kind) = redact::redact(v).found.first() {
+        return Some(kind.to_string());
     }
     let k = key.to_ascii_uppercase();
     let secretish = [
@@ -243,6 +229,10 @@ pub fn inline_secret_findings(path: &Path) -> Result<Vec<Finding>, InputError> {
             }
         }
         if let Some(url) = &s.url {
+            // The user information and path of the URL; each query value
+            // on its own, so its fingerprint is the secret's.
+            let base = url.split(['?', '#']).next().unwrap_or(url);
+            candidates.push(("url".to_string(), base.to_string()));
             for pair in url.split(['?', '&']).skip(1) {
                 if let Some((k, v)) = pair.split_once('=') {
                     candidates.push((k.to_string(), v.to_string()));
@@ -367,6 +357,29 @@ mod tests {
         let f = inline_secret_findings(&p).unwrap();
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].message.contains("Anthropic") && f[0].message.contains("`remote`"));
+    }
+
+    #[test]
+    fn credentials_in_urls_are_secrets_never_shown() {
+        let text = r#"{"mcpServers": {
+  "remote": {"url": "https://ci:Sup3rS3cretPassw0rd@mcp.corp.example/sse"},
+  "py": {"command": "uvx", "args": ["--index-url", "https://__token__:hunter2hunter2@pypi.corp/simple", "srv==1.0"]}
+}}"#;
+        let (_d, p) = write(".mcp.json", text);
+        let f = inline_secret_findings(&p).unwrap();
+        let messages: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "a password in a URL written inline for MCP server `py`",
+                "a password in a URL written inline for MCP server `remote`",
+            ]
+        );
+        let all = serde_json::to_string(&f).unwrap();
+        assert!(
+            !all.contains("Sup3rS3cret") && !all.contains("hunter2"),
+            "{all}"
+        );
     }
 
     #[test]

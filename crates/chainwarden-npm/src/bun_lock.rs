@@ -19,7 +19,7 @@ use std::path::Path;
 /// Collects a `bun.lock`.
 pub fn collect(path: &Path) -> Result<Collected, InputError> {
     let text = common::read_text(path, MAX_TEXT_FILE)?;
-    parse(path, &text)
+    parse(path, &text).map(|c| c.with_credentials_of(&text))
 }
 
 /// Splits an install path into package names (`a/@s/b/c` → `a`, `@s/b`, `c`).

@@ -73,7 +73,7 @@ pub fn collect(path: &Path) -> Result<Collected, InputError> {
         .and_then(|n| n.to_str())
         .filter(|n| *n == "npm-shrinkwrap.json")
         .unwrap_or("package-lock.json");
-    parse(path, &text, format)
+    parse(path, &text, format).map(|c| c.with_credentials_of(&text))
 }
 
 pub(crate) fn parse(path: &Path, text: &str, format: &str) -> Result<Collected, InputError> {

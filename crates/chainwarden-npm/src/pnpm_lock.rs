@@ -155,7 +155,7 @@ fn ref_target(dep_name: &str, r: &str, style: KeyStyle) -> Option<(String, Strin
 /// Collects a `pnpm-lock.yaml`.
 pub fn collect(path: &Path) -> Result<Collected, InputError> {
     let text = common::read_text(path, MAX_TEXT_FILE)?;
-    parse(path, &text)
+    parse(path, &text).map(|c| c.with_credentials_of(&text))
 }
 
 fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {

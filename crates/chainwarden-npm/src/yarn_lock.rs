@@ -19,11 +19,12 @@ use std::path::Path;
 /// Collects a `yarn.lock`, choosing the format by its content.
 pub fn collect(path: &Path) -> Result<Collected, InputError> {
     let text = common::read_text(path, MAX_TEXT_FILE)?;
-    if is_berry(&text) {
+    let parsed = if is_berry(&text) {
         parse_berry(path, &text)
     } else {
         parse_v1(path, &text)
-    }
+    };
+    parsed.map(|c| c.with_credentials_of(&text))
 }
 
 /// Berry lockfiles start their YAML with a `__metadata:` block.

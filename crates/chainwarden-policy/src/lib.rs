@@ -57,6 +57,7 @@ pub fn evaluate(
     out.extend(rules::pins::check(inventory, config));
     out.extend(rules::cooldown::check(inventory, config, now));
     out.extend(rules::lists::check(inventory, config));
+    out.extend(rules::credentials::check(inventory));
     out
 }
 

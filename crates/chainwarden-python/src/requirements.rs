@@ -15,6 +15,7 @@
 use crate::pep508::{MarkerTree, Requirement};
 use chainwarden_core::inventory::{Collected, InputError};
 use chainwarden_core::package::pep503;
+use chainwarden_core::redact::{self, EmbeddedCredential};
 use chainwarden_core::{Component, Ecosystem, Hash, Location, Package, Source, SourceKind, fsutil};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -60,6 +61,9 @@ pub struct RequirementsFile {
     /// Every file read, the top file first.
     pub files: Vec<PathBuf>,
     pub errors: Vec<InputError>,
+    /// Credentials written in the files read (an index URL with a password,
+    /// a token in a `git+https://` URL), per kind: first place and count.
+    pub credentials: Vec<EmbeddedCredential>,
 }
 
 /// Parses `path` and the files it includes. Includes are resolved relative
@@ -125,6 +129,9 @@ fn read_file(
         }
     };
     out.files.push(path.to_path_buf());
+    for found in redact::scan_lines(&text, path) {
+        redact::record(&mut out.credentials, found);
+    }
     chain.push(canonical);
     let mut includes: Vec<(u32, String, bool)> = Vec::new();
     for (line, logical) in logical_lines(&text) {
@@ -552,6 +559,7 @@ pub fn collect_requirements(path: &Path, scan_root: &Path) -> (Option<Collected>
         SourceKind::Manifest
     };
     let mut source = Source::new(kind, path, "requirements.txt");
+    source.credentials = parsed.credentials;
     if parsed.files.len() > 1 {
         let included: Vec<String> = parsed
             .files

@@ -1,5 +1,6 @@
 pub mod actions;
 pub mod cooldown;
+pub mod credentials;
 pub mod lists;
 pub mod managers;
 pub mod mcp;
@@ -18,6 +19,7 @@ pub const RULES: &[RuleMeta] = &[
     lists::NOT_ALLOWED,
     managers::COOLDOWN_MISCONFIGURED,
     managers::COOLDOWN_MISSING,
+    credentials::URL_CREDENTIAL,
 ];
 
 #[cfg(test)]
