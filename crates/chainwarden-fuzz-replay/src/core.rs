@@ -53,3 +53,21 @@ pub fn core_version(data: &[u8]) {
     }
     let _ = version::compare(eco, &a, &b);
 }
+
+/// `excerpt::cap_message`: every line within the bound (plus the marker),
+/// at most one line more than the line bound, and capping twice changes
+/// nothing (a capped message passed through another constructor stays).
+pub fn core_excerpt(data: &[u8]) {
+    use chainwarden_core::excerpt::{MAX_LINE_CHARS, MAX_MESSAGE_LINES, cap_message};
+    let input = text(data);
+    let once = cap_message(&input);
+    assert!(once.lines().count() <= MAX_MESSAGE_LINES + 1, "{once:?}");
+    for line in once.lines() {
+        assert!(
+            line.chars().count() <= MAX_LINE_CHARS + 64,
+            "a line of {} chars",
+            line.chars().count()
+        );
+    }
+    assert_eq!(cap_message(&once), once, "capping is not idempotent");
+}

@@ -20,8 +20,11 @@ mod npm;
 mod policy;
 mod python;
 
-pub use crate::core::{core_jsonc, core_purl, core_version};
-pub use advisories::{advisories_cvss, advisories_kev, advisories_osv_json, advisories_osv_yaml};
+pub use crate::core::{core_excerpt, core_jsonc, core_purl, core_version};
+pub use advisories::{
+    advisories_cvss, advisories_import_zip, advisories_kev, advisories_osv_json,
+    advisories_osv_yaml,
+};
 pub use archive::{archive_metadata, archive_open};
 pub use gha::{gha_actions_lock, gha_parse_uses, gha_uses_sites};
 pub use heuristics::{heuristics_manifest, heuristics_pth, heuristics_scan_source};
@@ -55,6 +58,10 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "core_version",
         run: core_version,
+    },
+    Target {
+        name: "core_excerpt",
+        run: core_excerpt,
     },
     Target {
         name: "python_metadata_headers",
@@ -119,6 +126,10 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "advisories_osv_yaml",
         run: advisories_osv_yaml,
+    },
+    Target {
+        name: "advisories_import_zip",
+        run: advisories_import_zip,
     },
     Target {
         name: "advisories_kev",
