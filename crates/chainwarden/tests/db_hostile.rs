@@ -3,20 +3,14 @@
 //! said, work per record and memory per zip are bounded, and imports running
 //! at the same time both keep their records. Mirrors are loopback servers.
 
-use assert_cmd::Command;
+mod common;
+
 use chainwarden_testkit::hostile;
 use chainwarden_testkit::http::{self, Reply};
+use common::cw;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
-
-fn cw() -> Command {
-    let mut c = Command::cargo_bin("chainwarden").expect("binary");
-    c.env("SOURCE_DATE_EPOCH", "1774310400")
-        .env_remove("CHAINWARDEN_DB")
-        .env_remove("CHAINWARDEN_CONFIG");
-    c
-}
 
 struct Out {
     code: Option<i32>,

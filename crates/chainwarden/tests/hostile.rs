@@ -3,17 +3,11 @@
 //! work), and nothing is silently skipped. Every input is generated here,
 //! cheaply (see `chainwarden_testkit::hostile`).
 
-use assert_cmd::Command;
-use chainwarden_testkit::hostile::{self, Declared};
-use std::path::Path;
+mod common;
 
-fn cw() -> Command {
-    let mut c = Command::cargo_bin("chainwarden").expect("binary");
-    c.env("SOURCE_DATE_EPOCH", "1774310400")
-        .env_remove("CHAINWARDEN_DB")
-        .env_remove("CHAINWARDEN_CONFIG");
-    c
-}
+use chainwarden_testkit::hostile::{self, Declared};
+use common::cw;
+use std::path::Path;
 
 struct Run {
     code: Option<i32>,
