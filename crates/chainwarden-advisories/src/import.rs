@@ -293,7 +293,7 @@ fn source_hint(label: &str) -> &str {
 
 fn read_zip_file(path: &Path, limits: &ImportLimits, label: &str) -> Vec<Unit> {
     let name = path.display().to_string();
-    let file = match std::fs::File::open(path) {
+    let file = match chainwarden_core::fsutil::open_regular(path) {
         Ok(f) => f,
         Err(e) => return vec![err(name, e.to_string())],
     };
