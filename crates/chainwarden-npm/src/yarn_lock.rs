@@ -151,10 +151,13 @@ fn parse_v1_blocks(text: &str) -> Vec<V1Block> {
 
 fn parse_v1(path: &Path, text: &str) -> Result<Collected, InputError> {
     let blocks = parse_v1_blocks(text);
-    if blocks.is_empty() && !text.contains("yarn lockfile v1") && !text.trim().is_empty() {
-        return Err(InputError::new(
+    if blocks.is_empty() && !text.contains("yarn lockfile v1") {
+        return Err(InputError::not_a(
             path,
-            "not a yarn lockfile: no entries found",
+            "yarn.lock",
+            text,
+            "entry and no `# yarn lockfile v1` header",
+            "regenerate it with `yarn install`",
         ));
     }
     let mut source = Source::new(SourceKind::Lockfile, path, "yarn.lock");
