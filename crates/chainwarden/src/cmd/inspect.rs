@@ -104,6 +104,7 @@ pub(crate) fn run(args: &InspectArgs) -> Result<u8> {
         targets: &args.paths,
         notes,
         advisory_data: None,
+        gate: true,
     }
     .report(found)
 }
