@@ -323,7 +323,8 @@ pub fn discover_with(roots: &[PathBuf], options: &WalkOptions) -> Discovered {
         out: &mut out,
     };
     for root in roots {
-        match std::fs::symlink_metadata(root) {
+        // A root given as a symlink is followed: the user named it.
+        match std::fs::metadata(root) {
             Ok(m) if m.is_file() => match classify(root) {
                 Some(k) => walk.out.files.push((k, root.clone())),
                 None => walk.out.errors.push(InputError::new(
@@ -331,10 +332,7 @@ pub fn discover_with(roots: &[PathBuf], options: &WalkOptions) -> Discovered {
                     "not a file kind chainwarden reads (see `chainwarden scan --help`)",
                 )),
             },
-            Ok(_) => {
-                // A root given as a symlink is followed: the user named it.
-                walk.dir(root, "", 0);
-            }
+            Ok(_) => walk.dir(root, "", 0),
             Err(e) => walk.out.errors.push(InputError::new(root, e.to_string())),
         }
     }
@@ -677,6 +675,17 @@ mod tests {
         assert_eq!(e.matching("a/docs", true), None, "anchored");
         assert!(Exclude::new(&["a[b"]).unwrap_err().contains("a[b"));
         assert!(Exclude::new(&[" "]).is_err());
+    }
+
+    #[test]
+    fn a_root_named_through_a_symlink_is_followed() {
+        let t = tempfile::tempdir().unwrap();
+        fs::write(t.path().join("real.lock"), "").unwrap();
+        let link = t.path().join("uv.lock");
+        std::os::unix::fs::symlink(t.path().join("real.lock"), &link).unwrap();
+        let d = discover(std::slice::from_ref(&link), WalkLimits::default());
+        assert_eq!(d.files, vec![(FileKind::UvLock, link)]);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
     }
 
     #[test]
