@@ -38,6 +38,10 @@ pub(crate) enum Command {
     Inspect(InspectArgs),
     /// List the credentials a stealer running as this user could read, with the rotation step for each.
     Exposure(ExposureArgs),
+    /// Classify files as public / internal / confidential by the secrets, personal data and markers in them.
+    Classify(ClassifyArgs),
+    /// Replace secrets and personal data with typed placeholders (`<SECRET_AWS_1>`, `<EMAIL_2>`).
+    Redact(RedactArgs),
     /// Manage the local advisory database.
     #[command(subcommand)]
     Db(DbCommand),
@@ -280,4 +284,72 @@ pub(crate) struct RulesArgs {
     /// Print the rules reference (docs/rules.md) as Markdown.
     #[arg(long)]
     pub(crate) markdown: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ClassifyFormat {
+    /// The non-public files and their findings, then a summary.
+    Table,
+    /// `{"files": [{"path", "class", "findings": [{"rule", "kind", "line", …}]}], …}`.
+    Json,
+    /// SARIF 2.1.0, one result per finding.
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Default policy: any secret, government or health identifier (TFN, Medicare, SSN, NINO), \
+payment card, bank account or confidentiality marker -> confidential; e-mail, phone or an \"internal use\" \
+marker -> internal; else public. ABN/ACN are public record. Change it in chainwarden.toml [classify].\n\n\
+Values are never printed: findings carry rule, kind, line and a keyed fingerprint (HMAC under the local key).\n\n\
+Examples:\n  chainwarden classify docs/ prompts/\n  git diff | chainwarden classify - --format json\n  \
+chainwarden classify . --format sarif -o classify.sarif --fail-on medium"
+)]
+pub(crate) struct ClassifyArgs {
+    /// Files or folders to classify; `-` reads standard input [default: .].
+    #[arg(value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub(crate) format: ClassifyFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Exit with 1 when a file is at or above this severity: high = confidential, medium = internal [default: high].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<SeverityArg>,
+    /// Look for secrets only (the fastest mode; personal data and markers off).
+    #[arg(long)]
+    pub(crate) secrets_only: bool,
+    /// Read this configuration instead of the chainwarden.toml found upward from the first PATH.
+    #[arg(long, value_name = "FILE", env = "CHAINWARDEN_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  chainwarden redact notes.txt > notes.redacted.txt\n  \
+chainwarden redact prompt.md --reversible            # also writes prompt.md.mapping.json (0600)\n  \
+chainwarden redact --restore --mapping prompt.md.mapping.json answer.md\n\n\
+The mapping holds the original values: keep it as secret as they are. It carries an HMAC under this \
+machine's key (CHAINWARDEN_KEY_FILE, else ~/.local/share/chainwarden/local.key); an edited mapping is refused."
+)]
+pub(crate) struct RedactArgs {
+    /// The file to redact (or restore); `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    pub(crate) path: PathBuf,
+    /// Keep a keyed mapping so the values can be restored later (written to --mapping, default PATH.mapping.json).
+    #[arg(long)]
+    pub(crate) reversible: bool,
+    /// The mapping file to write (with --reversible) or read (with --restore).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) mapping: Option<PathBuf>,
+    /// Put the values of --mapping back in place of its placeholders.
+    #[arg(long, requires = "mapping", conflicts_with = "reversible")]
+    pub(crate) restore: bool,
+    /// Write the result to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Read this configuration instead of the chainwarden.toml found upward from PATH.
+    #[arg(long, value_name = "FILE", env = "CHAINWARDEN_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
 }

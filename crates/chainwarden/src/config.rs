@@ -20,6 +20,8 @@ struct RawConfig {
     policy: chainwarden_policy::PolicyConfig,
     #[serde(default)]
     ignore: Vec<Spanned<RawIgnore>>,
+    #[serde(default)]
+    classify: chainwarden_classify::config::ClassifyConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,6 +73,11 @@ pub(crate) struct Config {
     pub(crate) exclude: Vec<String>,
     pub(crate) policy: chainwarden_policy::PolicyConfig,
     pub(crate) ignores: Vec<IgnoreEntry>,
+    /// `[classify]`: what the data-classification engine looks for, and the class policy.
+    pub(crate) classify: (
+        chainwarden_classify::EngineOptions,
+        chainwarden_classify::Policy,
+    ),
 }
 
 fn line_of(text: &str, offset: usize) -> u32 {
@@ -123,7 +130,12 @@ impl Config {
                 line,
             });
         }
+        let classify = raw
+            .classify
+            .resolve(text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         Ok(Config {
+            classify,
             path: Some(path.to_path_buf()),
             fail_on,
             max_advisory_age_days: raw.scan.max_advisory_age_days,

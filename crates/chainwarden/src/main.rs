@@ -23,6 +23,8 @@ fn main() -> ExitCode {
         cli::Command::Verify(a) => cmd::verify::run(a),
         cli::Command::Exposure(a) => cmd::exposure::run(a),
         cli::Command::Inspect(a) => cmd::inspect::run(a),
+        cli::Command::Classify(a) => cmd::classify::run(a),
+        cli::Command::Redact(a) => cmd::redact::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

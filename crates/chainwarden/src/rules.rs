@@ -60,6 +60,7 @@ pub(crate) fn all() -> Vec<RuleMeta> {
     v.extend_from_slice(chainwarden_integrity::RULES);
     v.extend_from_slice(chainwarden_exposure::RULES);
     v.extend_from_slice(&chainwarden_inspect::ARCHIVE_RULES);
+    v.extend_from_slice(chainwarden_classify::rule_metas());
     // The engine's rules and the start-up hook rules.
     v.extend(chainwarden_heuristics::rule_metas());
     v.sort_by_key(|r| r.id);

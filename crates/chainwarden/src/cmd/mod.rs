@@ -1,8 +1,10 @@
 //! One file per subcommand.
 
+pub(crate) mod classify;
 pub(crate) mod db;
 pub(crate) mod exposure;
 pub(crate) mod inspect;
+pub(crate) mod redact;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod verify;
