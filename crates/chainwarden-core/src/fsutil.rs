@@ -36,6 +36,16 @@ impl FsError {
             | FsError::NotRegular { path, .. } => path,
         }
     }
+
+    /// The message without the path, for callers that name the file themselves.
+    pub fn reason(&self) -> String {
+        match self {
+            FsError::Io { source, .. } => source.to_string(),
+            FsError::TooLarge { limit, .. } => format!("larger than the {limit}-byte limit"),
+            FsError::NotUtf8 { .. } => "not valid UTF-8 text".to_string(),
+            FsError::NotRegular { kind, .. } => format!("{kind}, not a regular file: not read"),
+        }
+    }
 }
 
 /// What a file that is not regular is, for messages.
@@ -68,6 +78,21 @@ fn kind_of(ty: std::fs::FileType) -> &'static str {
 /// open handle (`fstat`), so the file checked is the file read. A FIFO,
 /// socket, device or folder is refused with [`FsError::NotRegular`].
 pub fn open_regular(path: &Path) -> Result<File, FsError> {
+    open_checked(path, false)
+}
+
+/// [`open_regular`] that also refuses a symlink at `path` itself
+/// (`O_NOFOLLOW`), for walks that must not leave their root through a link.
+pub fn open_regular_nofollow(path: &Path) -> Result<File, FsError> {
+    open_checked(path, true)
+}
+
+/// [`read_bounded`] through [`open_regular_nofollow`].
+pub fn read_bounded_nofollow(path: &Path, limit: u64) -> Result<Vec<u8>, FsError> {
+    read_limited(open_regular_nofollow(path)?, path, limit)
+}
+
+fn open_checked(path: &Path, nofollow: bool) -> Result<File, FsError> {
     let io = |source| FsError::Io {
         path: path.to_path_buf(),
         source,
@@ -79,9 +104,20 @@ pub fn open_regular(path: &Path) -> Result<File, FsError> {
         use std::os::unix::fs::OpenOptionsExt;
         // O_NONBLOCK has no effect on reads of a regular file; O_NOCTTY keeps
         // a terminal device from becoming our controlling terminal.
-        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+        let links = if nofollow { libc::O_NOFOLLOW } else { 0 };
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | links);
     }
-    let file = options.open(path).map_err(io)?;
+    let file = match options.open(path) {
+        Ok(f) => f,
+        #[cfg(unix)]
+        Err(e) if nofollow && e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(FsError::NotRegular {
+                path: path.to_path_buf(),
+                kind: "a symbolic link",
+            });
+        }
+        Err(e) => return Err(io(e)),
+    };
     let ty = file.metadata().map_err(io)?.file_type();
     if !ty.is_file() {
         return Err(FsError::NotRegular {
@@ -94,11 +130,14 @@ pub fn open_regular(path: &Path) -> Result<File, FsError> {
 
 /// Reads at most `limit` bytes of `path`; a larger file is an error, not a truncation.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FsError> {
+    read_limited(open_regular(path)?, path, limit)
+}
+
+fn read_limited(file: File, path: &Path, limit: u64) -> Result<Vec<u8>, FsError> {
     let io = |source| FsError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let file = open_regular(path)?;
     let mut buf = Vec::new();
     file.take(limit + 1).read_to_end(&mut buf).map_err(io)?;
     if buf.len() as u64 > limit {
@@ -207,6 +246,10 @@ mod tests {
         );
         let null = open_regular(Path::new("/dev/null")).unwrap_err();
         assert!(null.to_string().contains("a device"), "{null}");
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("/etc/hostname", &link).unwrap();
+        let err = read_bounded_nofollow(&link, 100).unwrap_err();
+        assert!(err.to_string().contains("a symbolic link"), "{err}");
     }
 
     #[test]
