@@ -1,47 +1,8 @@
 //! Archives built in memory by the tests themselves.
 
 use super::*;
-use flate2::Compression;
-use flate2::write::GzEncoder;
-use std::io::{Cursor, Write};
-use zip::unstable::write::FileOptionsExt;
-use zip::write::SimpleFileOptions;
 
-fn zip_of(files: &[(&str, &[u8])], password: Option<&[u8]>) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, data) in files {
-        let mut opts =
-            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-        if let Some(pw) = password {
-            opts = opts.with_deprecated_encryption(pw).unwrap();
-        }
-        w.start_file(*name, opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
-
-fn tar_of(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (name, data) in files {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_entry_type(tar::EntryType::Regular);
-        // `append_data` refuses `..`; write the raw name as a hostile tool would.
-        let raw = name.as_bytes();
-        h.as_old_mut().name[..raw.len()].copy_from_slice(raw);
-        h.set_cksum();
-        b.append(&h, *data).unwrap();
-    }
-    b.into_inner().unwrap()
-}
-
-fn gz(bytes: &[u8]) -> Vec<u8> {
-    let mut e = GzEncoder::new(Vec::new(), Compression::default());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
-}
+use chainwarden_testkit::hostile::{gzip as gz, tar_of, zip_of};
 
 fn paths(x: &Expanded) -> Vec<&str> {
     x.entries.iter().map(|e| e.path.as_str()).collect()

@@ -24,22 +24,24 @@ pub(crate) fn read(
         if !budget.take_entry() {
             break;
         }
-        let (path, is_dir, is_link, compressed, encrypted) = match archive.by_index_data(index) {
-            Ok(e) => (
-                normalise(&String::from_utf8_lossy(e.name_raw())),
-                e.is_dir(),
-                e.is_symlink(),
-                e.compressed_size(),
-                e.encrypted(),
-            ),
-            Err(e) => {
-                out.anomalies.push(Anomaly::Unreadable {
-                    path: format!("{name}#{index}"),
-                    reason: e.to_string(),
-                });
-                continue;
-            }
-        };
+        let (path, is_dir, is_link, compressed, declared, encrypted) =
+            match archive.by_index_data(index) {
+                Ok(e) => (
+                    normalise(&String::from_utf8_lossy(e.name_raw())),
+                    e.is_dir(),
+                    e.is_symlink(),
+                    e.compressed_size(),
+                    e.size(),
+                    e.encrypted(),
+                ),
+                Err(e) => {
+                    out.anomalies.push(Anomaly::Unreadable {
+                        path: format!("{name}#{index}"),
+                        reason: e.to_string(),
+                    });
+                    continue;
+                }
+            };
         if is_dir {
             continue;
         }
@@ -57,6 +59,22 @@ pub(crate) fn read(
             continue;
         }
         if !wanted(ctx, &path) {
+            continue;
+        }
+        // A declared size over a bound is not inflated at all (sizes that lie
+        // low are caught while reading, below).
+        if declared > budget.limits.max_entry_bytes {
+            out.anomalies.push(Anomaly::EntryTooLarge {
+                path,
+                limit: budget.limits.max_entry_bytes,
+            });
+            continue;
+        }
+        if declared > budget.ratio_cap(compressed) {
+            out.anomalies.push(Anomaly::CompressionRatio {
+                path,
+                ratio_limit: budget.limits.max_ratio,
+            });
             continue;
         }
         if encrypted && ctx.password.is_none() {

@@ -163,7 +163,7 @@ impl Finding {
             rule: rule.id.to_string(),
             severity: rule.default_severity,
             confidence: Confidence::High,
-            message: message.into(),
+            message: crate::excerpt::cap_owned(message.into()),
             component: None,
             package: None,
             location: None,
@@ -200,7 +200,7 @@ impl Finding {
     }
 
     pub fn evidence(mut self, e: impl Into<String>) -> Finding {
-        self.evidence.push(e.into());
+        self.evidence.push(crate::excerpt::cap_owned(e.into()));
         self
     }
 

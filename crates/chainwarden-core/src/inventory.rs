@@ -149,7 +149,7 @@ impl InputError {
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> InputError {
         InputError {
             path: path.into(),
-            message: message.into(),
+            message: crate::excerpt::cap_owned(message.into()),
         }
     }
 

@@ -7,6 +7,7 @@
 pub mod cvss;
 pub mod discover;
 pub mod ecosystem;
+pub mod excerpt;
 pub mod finding;
 pub mod fsutil;
 pub mod graph;

@@ -16,7 +16,10 @@ pub enum ParsedVersion {
 
 /// Why a version string could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{version}` is not a valid {ecosystem} version: {reason}")]
+#[error(
+    "`{}` is not a valid {ecosystem} version: {reason}",
+    crate::excerpt::excerpt(version, crate::excerpt::MAX_EXCERPT_CHARS)
+)]
 pub struct VersionError {
     pub ecosystem: Ecosystem,
     pub version: String,

@@ -49,7 +49,8 @@ pub fn python_metadata_stream(data: &[u8]) {
     }
 }
 
-/// One PEP 508 requirement; what it prints parses again.
+/// One PEP 508 requirement; what it prints parses again; a pinned version
+/// is a substring of the input (kept as written) that PEP 440 parses.
 pub fn python_requirement(data: &[u8]) {
     let t = text(data);
     let Ok(r) = Requirement::parse(&t) else {
@@ -57,7 +58,15 @@ pub fn python_requirement(data: &[u8]) {
     };
     let _ = r.normalized_name();
     let _ = r.normalized_extras();
-    let _ = r.pinned_version();
+    if let Some(v) = r.pinned_version() {
+        assert!(t.contains(v.as_str()), "{t:?} pins {v:?}, not as written");
+        if r.arbitrary_equality.is_none() {
+            assert!(
+                chainwarden_core::version::parse(chainwarden_core::Ecosystem::PyPI, &v).is_ok(),
+                "{t:?} pins {v:?}, which does not parse"
+            );
+        }
+    }
     let printed = r.to_string();
     assert!(
         Requirement::parse(&printed).is_ok(),

@@ -150,29 +150,37 @@ pub fn collect(kind: FileKind, path: &Path) -> Result<Collected, InputError> {
     let mut lock_error = None;
     let mut components = Vec::new();
     for site in sites {
-        let (ecosystem, name, version) = match &site.uses {
+        // The display name is the name as written, without the ref: the
+        // version column (and `name@version` labels) carry the ref.
+        let (ecosystem, name, display, version) = match &site.uses {
             Uses::Local { .. } => continue,
             Uses::Docker {
                 image, reference, ..
             } => (
                 Ecosystem::Oci,
                 image.clone(),
+                image.clone(),
                 reference.clone().unwrap_or_default(),
             ),
             Uses::Repo {
                 owner,
                 repo,
+                path,
                 git_ref,
                 ..
             } => (
                 Ecosystem::GitHubActions,
                 format!("{owner}/{repo}"),
+                match path {
+                    Some(p) => format!("{owner}/{repo}/{p}"),
+                    None => format!("{owner}/{repo}"),
+                },
                 git_ref.clone(),
             ),
         };
         let mut c = Component::new(
             Package::new(ecosystem, &name, &version),
-            site.uses.raw(),
+            display,
             Location {
                 path: path.to_path_buf(),
                 line: Some(site.line),
@@ -302,6 +310,25 @@ jobs:
         assert_eq!(
             c.components[3].properties.get("path").map(String::as_str),
             Some("init")
+        );
+        // The name as written, without the ref (the version carries it).
+        let display: Vec<(&str, &str)> = c
+            .components
+            .iter()
+            .map(|c| (c.display_name.as_str(), c.package.version.as_str()))
+            .collect();
+        assert_eq!(
+            display,
+            [
+                (
+                    "actions/checkout",
+                    "11bd71901bbe5b1630ceea73d27597364c9af683"
+                ),
+                ("aquasecurity/trivy-action", "0.28.0"),
+                ("alpine", "3.20"),
+                ("github/codeql-action/init", "v3"),
+                ("octo-org/shared/.github/workflows/release.yml", "main"),
+            ]
         );
     }
 

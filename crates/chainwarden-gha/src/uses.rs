@@ -1,5 +1,6 @@
 //! The grammar of a `uses:` value, per GitHub's workflow syntax:
-//! `{owner}/{repo}[/{path}]@{ref}`, `./{path}` (local), `docker://{image}`.
+//! `{owner}/{repo}[/{path}]@{ref}`, `./{path}` (workspace-relative),
+//! `$/{path}` (self-repository, GitHub 2026-07-30), `docker://{image}`.
 
 use chainwarden_core::oci::{is_digest, split_image};
 
@@ -16,7 +17,8 @@ pub enum RefKind {
     ImageDigest,
     /// A docker image by tag (or no tag = `latest`): can be moved.
     ImageTag,
-    /// A local action in the same repository: pinned by the repository itself.
+    /// An action or reusable workflow of the same repository (`./…` or
+    /// `$/…`): pinned by the repository itself.
     Local,
 }
 
@@ -95,7 +97,10 @@ pub(crate) fn is_full_sha(s: &str) -> bool {
 /// could be read, so policy still sees them.
 pub fn parse_uses(raw: &str) -> Uses {
     let raw = raw.trim();
-    if raw.starts_with("./") || raw.starts_with("../") {
+    // `$/…` is GitHub's self-repository form: the same commit of the same
+    // repository, whatever follows (zizmor's `Uses::parse` reads it alike,
+    // an `@ref` after it included).
+    if raw.starts_with("./") || raw.starts_with("../") || raw.starts_with("$/") {
         return Uses::Local {
             raw: raw.to_string(),
         };
@@ -145,6 +150,11 @@ mod tests {
         );
         assert_eq!(k("actions/checkout"), RefKind::Missing);
         assert_eq!(k("./local"), RefKind::Local);
+        // The self-repository form (astral-sh/uv's workflows use it).
+        assert_eq!(k("$/.github/workflows/build-binaries.yml"), RefKind::Local);
+        assert_eq!(k("$/.github/actions/setup"), RefKind::Local);
+        assert_eq!(k("$/.github/workflows/reusable.yml@tag"), RefKind::Local);
+        assert_eq!(k("$x/y@v1"), RefKind::TagOrBranch, "only `$/` is the form");
         assert_eq!(k("docker://alpine"), RefKind::ImageTag);
         assert_eq!(k("docker://localhost:5000/img:1"), RefKind::ImageTag);
     }

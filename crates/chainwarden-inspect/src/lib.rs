@@ -18,12 +18,13 @@ mod engine;
 mod record;
 mod units;
 
-pub use anomalies::{ARCHIVE_RULES, EXPANSION_BOUND, UNSAFE_PATH};
+pub use anomalies::{ARCHIVE_RULES, EXPANSION_BOUND, UNREADABLE, UNSAFE_PATH};
 pub use chainwarden_archive::{Anomaly, ArchiveError, ArchiveMeta, Limits as ArchiveLimits};
 
 use chainwarden_core::discover::{WalkLimits, discover};
+use chainwarden_core::fsutil::FsError;
 use chainwarden_core::inventory::InputError;
-use chainwarden_core::{Ecosystem, Finding};
+use chainwarden_core::{Ecosystem, Finding, RuleMeta};
 use chainwarden_heuristics::{Hit, Verdict};
 use diskread::{RootReader, Skip};
 use rayon::prelude::*;
@@ -42,11 +43,18 @@ pub struct InspectLimits {
     pub walk: WalkLimits,
 }
 
+/// Largest source file inspected, on disk or in an archive.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
 impl Default for InspectLimits {
     fn default() -> Self {
         InspectLimits {
-            archive: ArchiveLimits::default(),
-            max_file_bytes: 32 * 1024 * 1024,
+            // Archive members are read whole into memory: the same bound as on disk.
+            archive: ArchiveLimits {
+                max_entry_bytes: MAX_FILE_BYTES,
+                ..ArchiveLimits::default()
+            },
+            max_file_bytes: MAX_FILE_BYTES,
             max_files_per_package: 200_000,
             walk: WalkLimits::default(),
         }
@@ -63,14 +71,17 @@ pub struct PackageResult {
     /// The archive file, dist-info folder, npm package folder or tree root.
     pub origin: PathBuf,
     pub verdict: Verdict,
-    /// The engine's hits as findings, plus archive anomalies (`archive/…`).
+    /// The engine's hits as findings (judged by the verdict).
     pub findings: Vec<Finding>,
+    /// Findings about the input itself, whatever the verdict: archive
+    /// anomalies (`archive/…`) and archives that could not be read.
+    pub input_findings: Vec<Finding>,
     pub files_scanned: usize,
     pub bytes_scanned: u64,
     /// Archive oddities (unsafe names, bombs, links, truncation).
     pub anomalies: Vec<Anomaly>,
     /// Files that could not be read, and why (never silently dropped).
-    pub errors: Vec<String>,
+    pub errors: Vec<InputError>,
     /// Time spent reading and scanning this package.
     pub elapsed: Duration,
 }
@@ -79,8 +90,12 @@ pub struct PackageResult {
 #[derive(Debug, Default)]
 pub struct Inspection {
     pub packages: Vec<PackageResult>,
-    /// Inputs that could not be read at all.
+    /// Inputs inside the inspected tree that could not be read at all.
     pub errors: Vec<InputError>,
+    /// The named path itself could not be opened (missing, unreadable, not
+    /// an archive, or an archive too corrupt to list): nothing was inspected.
+    /// Messages name the file.
+    pub unopenable: Vec<InputError>,
 }
 
 /// Whether the engine reads a file of this name.
@@ -103,7 +118,8 @@ pub fn inspect_path_with_password(
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
-            out.errors.push(InputError::new(path, e.to_string()));
+            let message = format!("{}: {e}", path.display());
+            out.unopenable.push(InputError::new(path, message));
             return out;
         }
     };
@@ -111,15 +127,26 @@ pub fn inspect_path_with_password(
         let bytes =
             match chainwarden_core::fsutil::read_bounded(path, limits.archive.max_total_bytes) {
                 Ok(b) => b,
+                // Found and readable, but over a bound: a finding, not a failure.
+                Err(e @ FsError::TooLarge { .. }) => {
+                    out.packages
+                        .push(unread_archive(path, &EXPANSION_BOUND, &e.to_string()));
+                    return out;
+                }
                 Err(e) => {
-                    out.errors.push(InputError::new(path, e.to_string()));
+                    out.unopenable.push(InputError::new(path, e.to_string()));
                     return out;
                 }
             };
         let name = path.to_string_lossy();
         match inspect_archive(&name, &bytes, path, &limits.archive, password) {
             Ok(r) => out.packages.push(r),
-            Err(e) => out.errors.push(InputError::new(path, e.to_string())),
+            Err(
+                e @ (ArchiveError::PasswordRequired { .. } | ArchiveError::WrongPassword { .. }),
+            ) => out
+                .packages
+                .push(unread_archive(path, &UNREADABLE, &e.to_string())),
+            Err(e) => out.unopenable.push(InputError::new(path, e.to_string())),
         }
         return out;
     }
@@ -140,8 +167,7 @@ pub fn inspect_path_with_password(
     for site_dir in &found.site_dirs {
         let (u, errs) = units::site_dir_units(path, site_dir);
         units.extend(u);
-        out.errors
-            .extend(errs.into_iter().map(|e| InputError::new(site_dir, e)));
+        out.errors.extend(errs);
     }
     let mut node_modules = found.node_modules.clone();
     while let Some(nm) = node_modules.pop() {
@@ -193,12 +219,18 @@ pub fn inspect_archive(
         .filter(|e| engine::is_scanned(&e.path))
         .map(|e| (e.path.as_str(), e.data.as_slice()));
     let mut result = scan_package(origin, meta, files);
-    result
-        .findings
-        .extend(anomalies::findings(&expanded.anomalies, origin));
+    result.input_findings = anomalies::findings(&expanded.anomalies, origin);
     result.anomalies = expanded.anomalies;
     result.elapsed = start.elapsed();
     Ok(result)
+}
+
+/// The result for an archive that was found but not read (over a bound,
+/// encrypted): no verdict, one finding of `rule` saying why.
+fn unread_archive(origin: &Path, rule: &RuleMeta, reason: &str) -> PackageResult {
+    let mut result = finish(origin, None, Vec::new(), 0, 0, Vec::new());
+    result.input_findings = vec![anomalies::unread_archive(origin, rule, reason)];
+    result
 }
 
 /// Files that make a folder a package of its own.
@@ -245,7 +277,7 @@ fn finish(
     hits: Vec<Hit>,
     files_scanned: usize,
     bytes_scanned: u64,
-    errors: Vec<String>,
+    errors: Vec<InputError>,
 ) -> PackageResult {
     let (verdict, findings) = engine::judge(&hits, meta.as_ref());
     let m = meta.unwrap_or_default();
@@ -256,6 +288,7 @@ fn finish(
         origin: origin.to_path_buf(),
         verdict,
         findings,
+        input_findings: Vec::new(),
         files_scanned,
         bytes_scanned,
         anomalies: Vec::new(),
@@ -288,11 +321,11 @@ fn inspect_unit(root: &Path, unit: Unit, limits: &InspectLimits) -> PackageResul
                 hits.extend(engine::scan(rel, &data));
             }
             Err(Skip::Missing | Skip::NotAFile) => {}
-            Err(Skip::OutsideRoot) => errors.push(format!(
-                "{}: not read: a symlink, or outside the scan root",
-                on_disk.display()
+            Err(Skip::OutsideRoot) => errors.push(InputError::new(
+                &on_disk,
+                "not read: a symlink, or outside the scan root",
             )),
-            Err(Skip::Error(e)) => errors.push(e),
+            Err(Skip::Error(e)) => errors.push(InputError::new(&on_disk, e)),
         }
     }
     let mut result = finish(

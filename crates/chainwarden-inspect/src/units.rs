@@ -4,6 +4,7 @@
 use crate::record::{installed_files, record_paths};
 use chainwarden_archive::{ArchiveMeta, parse_core_metadata, parse_package_json};
 use chainwarden_core::fsutil::{MAX_TEXT_FILE, join_within, read_text};
+use chainwarden_core::inventory::InputError;
 use std::path::{Path, PathBuf};
 
 /// One package to inspect, with the files that belong to it.
@@ -17,19 +18,19 @@ pub(crate) struct Unit {
     /// (path inside the package, path on disk)
     pub(crate) files: Vec<(String, PathBuf)>,
     /// Problems reading the package's own file list.
-    pub(crate) errors: Vec<String>,
+    pub(crate) errors: Vec<InputError>,
 }
 
 /// Every distribution installed in `site_dir` (dist-info with RECORD, or
 /// egg-info with installed-files.txt), plus one unit for top-level `.pth`,
 /// `sitecustomize.py` and `usercustomize.py` files that no distribution owns.
-pub(crate) fn site_dir_units(root: &Path, site_dir: &Path) -> (Vec<Unit>, Vec<String>) {
+pub(crate) fn site_dir_units(root: &Path, site_dir: &Path) -> (Vec<Unit>, Vec<InputError>) {
     let mut units = Vec::new();
     let mut errors = Vec::new();
     let read = match std::fs::read_dir(site_dir) {
         Ok(r) => r,
         Err(e) => {
-            errors.push(format!("{}: {e}", site_dir.display()));
+            errors.push(InputError::new(site_dir, e.to_string()));
             return (units, errors);
         }
     };
@@ -91,7 +92,7 @@ pub(crate) fn dist_info_unit(root: &Path, site_dir: &Path, dist_info: &Path) -> 
             Some(m)
         }
         Err(e) => {
-            errors.push(e.to_string());
+            errors.push(InputError::new(e.path(), e.to_string()));
             None
         }
     };
@@ -104,7 +105,7 @@ pub(crate) fn dist_info_unit(root: &Path, site_dir: &Path, dist_info: &Path) -> 
             })
             .collect(),
         Err(e) => {
-            errors.push(e.to_string());
+            errors.push(InputError::new(e.path(), e.to_string()));
             Vec::new()
         }
     };
@@ -129,7 +130,7 @@ fn egg_info_unit(root: &Path, site_dir: &Path, egg_info: &Path) -> Unit {
             m.source_path = format!("{dir_name}/PKG-INFO");
             m
         })
-        .map_err(|e| errors.push(e.to_string()))
+        .map_err(|e| errors.push(InputError::new(e.path(), e.to_string())))
         .ok();
     // Paths are relative to the egg-info folder; name them relative to the site dir.
     let files = read_text(&egg_info.join("installed-files.txt"), MAX_TEXT_FILE)
@@ -184,7 +185,7 @@ pub(crate) fn tree_unit(
         let read = match std::fs::read_dir(&d) {
             Ok(r) => r,
             Err(e) => {
-                errors.push(format!("{}: {e}", d.display()));
+                errors.push(InputError::new(&d, e.to_string()));
                 continue;
             }
         };
@@ -204,18 +205,18 @@ pub(crate) fn tree_unit(
                 } else if skip_dir(name) || is_environment(&path, name) {
                     // Installed packages are units of their own, never part of a tree.
                 } else if depth + 1 > max_depth {
-                    errors.push(format!(
-                        "{}: deeper than {max_depth} folders",
-                        path.display()
+                    errors.push(InputError::new(
+                        &path,
+                        format!("deeper than {max_depth} folders; not inspected"),
                     ));
                 } else {
                     stack.push((path, depth + 1));
                 }
             } else if ty.is_file() {
                 if files.len() >= max_files {
-                    errors.push(format!(
-                        "{}: more than {max_files} files, the rest not inspected",
-                        dir.display()
+                    errors.push(InputError::new(
+                        dir,
+                        format!("more than {max_files} files, the rest not inspected"),
                     ));
                     return finish(dir, files, errors);
                 }
@@ -230,7 +231,7 @@ pub(crate) fn tree_unit(
     finish(dir, files, errors)
 }
 
-fn finish(dir: &Path, mut files: Vec<(String, PathBuf)>, errors: Vec<String>) -> Unit {
+fn finish(dir: &Path, mut files: Vec<(String, PathBuf)>, errors: Vec<InputError>) -> Unit {
     files.sort();
     let meta = tree_meta(dir);
     Unit {

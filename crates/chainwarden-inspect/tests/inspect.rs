@@ -180,7 +180,7 @@ fn symlinks_out_of_the_root_are_not_read() {
     assert!(
         demo.errors
             .iter()
-            .all(|e| e.contains("outside the scan root"))
+            .all(|e| e.message.contains("outside the scan root"))
     );
     assert!(demo.findings.is_empty(), "{:?}", demo.findings);
 }
@@ -222,8 +222,13 @@ fn a_source_tree_is_one_package_named_by_its_manifest() {
 }
 
 #[test]
-fn a_missing_path_is_an_input_error() {
+fn a_missing_path_cannot_be_opened_and_says_so() {
     let inspection = inspect_path(Path::new("/nonexistent/x"), &InspectLimits::default());
     assert!(inspection.packages.is_empty());
-    assert_eq!(inspection.errors.len(), 1);
+    assert_eq!(inspection.unopenable.len(), 1);
+    assert!(
+        inspection.unopenable[0]
+            .message
+            .starts_with("/nonexistent/x: ")
+    );
 }

@@ -1,6 +1,7 @@
 //! How an MCP server is started: `npx -y pkg@1.2.3`, `uvx --from pkg==1.0 cmd`,
 //! `docker run -i --rm image@sha256:…`. Parsed from `command` + `args`, as the
-//! client would run them, to the package (or image) that gets fetched.
+//! client would run them, to the package (or image) that gets fetched; a
+//! launcher started through a shell (`cmd /c npx …`) is read through it.
 
 use chainwarden_core::Ecosystem;
 use chainwarden_core::oci::{is_digest, split_image};
@@ -17,7 +18,13 @@ pub struct Launched {
     pub spec: String,
     /// True when the spec names one immutable version (or a digest for images).
     pub pinned: bool,
+    /// The shell the launcher was started through (`cmd`, `powershell`,
+    /// `bash`…), outermost first when nested.
+    pub shell: Option<String>,
 }
+
+/// Most shell layers read around one launcher (`cmd /c sh -c "npx …"`).
+const MAX_SHELL_DEPTH: usize = 4;
 
 fn basename(cmd: &str) -> &str {
     let base = cmd.rsplit(['/', '\\']).next().unwrap_or(cmd);
@@ -241,8 +248,41 @@ fn is_exact_semver(v: &str) -> bool {
 }
 
 /// The package a server's `command` + `args` fetch, or `None` for a local
-/// command (or a spec naming no package, such as `""` or `@1.0`).
+/// command (or a spec naming no package, such as `""` or `@1.0`). A
+/// launcher behind up to [`MAX_SHELL_DEPTH`] shells (`cmd /c`,
+/// `powershell -Command`, `sh -c`, `bash -lc`, `env`), or written whole in
+/// `command` (`"npx -y pkg"`), is found through them.
 pub fn launched(command: &str, args: &[String]) -> Option<Launched> {
+    launched_within(command, args, 0)
+}
+
+/// [`launched`] at shell depth `depth`: the first simple command a shell
+/// runs that launches a package, outermost shell named.
+fn launched_within(command: &str, args: &[String], depth: usize) -> Option<Launched> {
+    if let Some(l) = launched_directly(command, args) {
+        return Some(l);
+    }
+    if depth >= MAX_SHELL_DEPTH {
+        return None;
+    }
+    let (shell, commands) = match crate::shell::unwrap(command, args) {
+        Some(commands) => (Some(basename(command).to_ascii_lowercase()), commands),
+        // A whole command line in `command`, nothing in `args`.
+        None if args.is_empty() && command.trim().contains(char::is_whitespace) => {
+            (None, crate::shell::split_command_line(command)?)
+        }
+        None => return None,
+    };
+    commands.iter().find_map(|(c, a)| {
+        let l = launched_within(c, a, depth + 1)?;
+        Some(Launched {
+            shell: shell.clone().or(l.shell.clone()),
+            ..l
+        })
+    })
+}
+
+fn launched_directly(command: &str, args: &[String]) -> Option<Launched> {
     let (launcher, rest) = launcher_of(command, args)?;
     let spec = package_arg(launcher, rest)?;
     let l = match launcher {
@@ -255,6 +295,7 @@ pub fn launched(command: &str, args: &[String]) -> Option<Launched> {
                 version,
                 spec,
                 pinned,
+                shell: None,
             }
         }
         "docker run" | "podman run" => {
@@ -267,6 +308,7 @@ pub fn launched(command: &str, args: &[String]) -> Option<Launched> {
                 version: reference,
                 spec,
                 pinned,
+                shell: None,
             }
         }
         _ => {
@@ -279,6 +321,7 @@ pub fn launched(command: &str, args: &[String]) -> Option<Launched> {
                 version,
                 spec,
                 pinned,
+                shell: None,
             }
         }
     };
@@ -395,6 +438,81 @@ mod tests {
             !l("docker", &["run", "-i", "mcp/fetch:1.0"]).unwrap().pinned,
             "a tag can be moved"
         );
+    }
+
+    #[test]
+    fn launchers_behind_a_shell() {
+        // The Windows form in the MCP servers' READMEs.
+        let x = l(
+            "cmd",
+            &["/c", "npx", "-y", "@modelcontextprotocol/server-memory"],
+        )
+        .unwrap();
+        assert_eq!(
+            (x.name.as_str(), x.launcher, x.shell.as_deref()),
+            ("@modelcontextprotocol/server-memory", "npx", Some("cmd"))
+        );
+        let x = l("cmd.exe", &["/C", "npx -y server-x@1.2.3"]).unwrap();
+        assert_eq!((x.name.as_str(), x.pinned), ("server-x", true));
+        let x = l(
+            "powershell",
+            &["-NoProfile", "-Command", "uvx mcp-server-fetch"],
+        )
+        .unwrap();
+        assert_eq!(
+            (x.ecosystem, x.name.as_str()),
+            (Ecosystem::PyPI, "mcp-server-fetch")
+        );
+        let x = l("bash", &["-lc", "exec npx -y some-server"]).unwrap();
+        assert_eq!(
+            (x.name.as_str(), x.shell.as_deref()),
+            ("some-server", Some("bash"))
+        );
+        // Nested shells, outermost named.
+        let x = l(
+            "cmd",
+            &["/c", "sh", "-c", "docker run -i --rm mcp/fetch:1.0"],
+        )
+        .unwrap();
+        assert_eq!(
+            (x.name.as_str(), x.shell.as_deref()),
+            ("mcp/fetch", Some("cmd"))
+        );
+        // A whole command line written in `command`.
+        let x = l("npx -y some-server@2.0.0", &[]).unwrap();
+        assert_eq!(
+            (x.name.as_str(), x.pinned, x.shell),
+            ("some-server", true, None)
+        );
+        let x = l("\"C:\\Program Files\\nodejs\\npx.cmd\" -y pkg", &[]).unwrap();
+        assert_eq!(x.name, "pkg");
+        // The first command that launches a package, after a `cd`.
+        let x = l(
+            "bash",
+            &["-lc", "cd /srv && exec uvx mcp-server-git==0.6.2"],
+        )
+        .unwrap();
+        assert_eq!((x.name.as_str(), x.pinned), ("mcp-server-git", true));
+        // A shell running a local script is no package.
+        assert_eq!(l("cmd", &["/c", "node", "server.js"]), None);
+        assert_eq!(l("sh", &["./start.sh"]), None);
+    }
+
+    #[test]
+    fn shell_nesting_is_bounded() {
+        // `cmd /c cmd /c … npx pkg`, `layers` times.
+        let nested = |layers: usize| {
+            let mut args: Vec<String> = vec!["/c".into(), "npx".into(), "pkg".into()];
+            for _ in 1..layers {
+                args.splice(0..0, ["/c".to_string(), "cmd".to_string()]);
+            }
+            launched("cmd", &args)
+        };
+        assert_eq!(
+            nested(MAX_SHELL_DEPTH).map(|l| l.name),
+            Some("pkg".to_string())
+        );
+        assert_eq!(nested(MAX_SHELL_DEPTH + 1), None);
     }
 
     #[test]

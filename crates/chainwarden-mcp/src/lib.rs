@@ -1,8 +1,9 @@
 //! MCP server configurations (Claude Desktop, Claude Code `.mcp.json` and
 //! `~/.claude.json`, Cursor, VS Code, Windsurf, Cline): each server started
 //! through a package launcher (`npx`, `uvx`, `pipx run`, `bunx`, `pnpm dlx`,
-//! `docker run`) becomes a component, matched against advisories like any
-//! other. These servers are fetched fresh at every start, outside every
+//! `docker run`), directly or through a shell (`cmd /c`, `powershell
+//! -Command`, `sh -c`, `bash -lc`), becomes a component (property `shell`
+//! names the shell), matched against advisories like any other. These servers are fetched fresh at every start, outside every
 //! lockfile: whether they are pinned is recorded for the policy to judge.
 //!
 //! Secrets written inline in a config are found here too, because only this
@@ -10,6 +11,7 @@
 //! fingerprint, never by value.
 
 mod launcher;
+mod shell;
 
 pub use launcher::{Launched, launched};
 
@@ -138,6 +140,9 @@ pub fn collect(path: &Path) -> Result<Collected, InputError> {
         c.properties.insert("spec".into(), l.spec.clone());
         c.properties.insert("mcp-server".into(), s.name.clone());
         c.properties.insert("pinned".into(), l.pinned.to_string());
+        if let Some(shell) = &l.shell {
+            c.properties.insert("shell".into(), shell.clone());
+        }
         components.push(c);
     }
     Ok(Collected {

@@ -38,8 +38,8 @@
 //! // `chainwarden why urllib3`: every path from a root of its source.
 //! for (i, c) in inv.components.iter().enumerate() {
 //!     if c.package.name == "urllib3" {
-//!         let paths = paths_to(&inv, chainwarden_core::ComponentId(i), 20);
-//!         # let _ = paths;
+//!         let search = paths_to(&inv, chainwarden_core::ComponentId(i), 20);
+//!         # let _ = search.paths;
 //!     }
 //! }
 //! ```

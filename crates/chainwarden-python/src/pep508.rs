@@ -11,7 +11,10 @@ const MAX_MARKER_DEPTH: usize = 64;
 
 /// Why a requirement or marker could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message} (at column {column} of `{input}`)")]
+#[error(
+    "{message} (at column {column} of `{}`)",
+    chainwarden_core::excerpt::excerpt(input, chainwarden_core::excerpt::MAX_EXCERPT_CHARS)
+)]
 pub struct Pep508Error {
     pub input: String,
     /// 1-based character column where the problem was seen.
@@ -34,6 +37,10 @@ pub struct Requirement {
     /// The URL of a `name @ URL` requirement, as written.
     pub url: Option<String>,
     pub marker: Option<MarkerTree>,
+    /// The version of a lone `==V` / `===V` clause exactly as written:
+    /// `specifiers` holds it PEP 440-normalised (`2023.04.0` → `2023.4.0`),
+    /// reports show what the file says.
+    pub pinned_as_written: Option<String>,
 }
 
 impl Requirement {
@@ -74,9 +81,11 @@ impl Requirement {
             return self.specifiers.is_empty().then(|| a.clone());
         }
         match self.specifiers.iter().as_slice() {
-            [one] if matches!(one.operator(), Operator::Equal | Operator::ExactEqual) => {
-                Some(one.version().to_string())
-            }
+            [one] if matches!(one.operator(), Operator::Equal | Operator::ExactEqual) => Some(
+                self.pinned_as_written
+                    .clone()
+                    .unwrap_or_else(|| one.version().to_string()),
+            ),
             _ => None,
         }
     }
@@ -596,6 +605,7 @@ impl<'a> Parser<'a> {
             arbitrary_equality: None,
             url: None,
             marker: None,
+            pinned_as_written: None,
         };
         if self.eat("@") {
             self.skip_ws();
@@ -679,13 +689,22 @@ impl<'a> Parser<'a> {
                 }
             }
             match VersionSpecifier::from_str(trimmed) {
-                Ok(s) => specs.push(s),
+                Ok(s) => {
+                    if matches!(s.operator(), Operator::Equal | Operator::ExactEqual) {
+                        let operand = trimmed.trim_start_matches('=').trim();
+                        req.pinned_as_written = Some(operand.to_string());
+                    }
+                    specs.push(s);
+                }
                 Err(e) => {
                     return Err(
                         self.error_at(at, format!("invalid version specifier `{trimmed}`: {e}"))
                     );
                 }
             }
+        }
+        if specs.len() != 1 {
+            req.pinned_as_written = None;
         }
         req.specifiers = specs.into_iter().collect();
         Ok(())
@@ -973,6 +992,17 @@ mod tests {
         assert_eq!(r.pinned_version().as_deref(), Some("1.0-custom-build"));
         assert_eq!(req("foo===2.0").pinned_version().as_deref(), Some("2.0"));
         assert_eq!(req("foo==2.0").pinned_version().as_deref(), Some("2.0"));
+        // The version as written, not PEP 440's normal form (the JSON docs
+        // promise versions "exactly as found").
+        assert_eq!(
+            req("aioambient==2023.04.0").pinned_version().as_deref(),
+            Some("2023.04.0")
+        );
+        assert_eq!(
+            req("foo === 1.0.01").pinned_version().as_deref(),
+            Some("1.0.01")
+        );
+        assert_eq!(req("foo==v1.0").pinned_version().as_deref(), Some("v1.0"));
         assert_eq!(req("foo==2.*").pinned_version(), None);
         assert_eq!(req("foo>=2").pinned_version(), None);
     }
@@ -1024,6 +1054,7 @@ mod tests {
             let mut full = req(s);
             full.specifiers = VersionSpecifiers::empty();
             full.arbitrary_equality = None;
+            full.pinned_as_written = None;
             assert_eq!(Requirement::parse_unversioned(s).unwrap(), full, "{s}");
         }
         assert!(Requirement::parse_unversioned("not a valid ((( requirement").is_err());

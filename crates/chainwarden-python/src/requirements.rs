@@ -158,10 +158,7 @@ fn include(
     chain: &mut Vec<PathBuf>,
     out: &mut RequirementsFile,
 ) {
-    let err = |m: String| InputError {
-        path: from.to_path_buf(),
-        message: format!("line {line}: {m}"),
-    };
+    let err = |m: String| InputError::new(from, format!("line {line}: {m}"));
     if target.contains("://") {
         out.errors.push(err(format!(
             "include `{target}` is a URL; it was not fetched"
@@ -269,10 +266,7 @@ fn parse_line(
     out: &mut RequirementsFile,
     includes: &mut Includes,
 ) {
-    let err = |m: String| InputError {
-        path: file.to_path_buf(),
-        message: format!("line {number}: {m}"),
-    };
+    let err = |m: String| InputError::new(file, format!("line {number}: {m}"));
     // pip's break_args_options: the requirement is every token before the
     // first one starting with `-`.
     let tokens: Vec<&str> = line.split_whitespace().collect();

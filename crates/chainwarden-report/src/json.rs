@@ -42,10 +42,7 @@ fn document<'r>(report: &'r Report<'_>) -> io::Result<Document<'r>> {
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
     Ok(Document {
         schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: chainwarden_core::TOOL_NAME,
-            version: chainwarden_core::TOOL_VERSION,
-        },
+        tool: Tool::THIS,
         created: report.created_utc()?,
         target: &report.target,
         roots: inv.roots.iter().map(|r| r.to_string_lossy()).collect(),
@@ -100,10 +97,18 @@ struct Document<'r> {
     errors: Vec<ErrorOut<'r>>,
 }
 
+/// `{ "name": "chainwarden", "version": … }`, in every JSON document we write.
 #[derive(Serialize)]
-struct Tool {
+pub(crate) struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+impl Tool {
+    pub(crate) const THIS: Tool = Tool {
+        name: chainwarden_core::TOOL_NAME,
+        version: chainwarden_core::TOOL_VERSION,
+    };
 }
 
 #[derive(Serialize)]

@@ -19,6 +19,7 @@ pub mod json;
 pub mod sarif;
 pub mod spdx;
 pub mod table;
+pub mod why;
 
 mod cvss;
 mod ids;

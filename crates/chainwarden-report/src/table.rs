@@ -393,29 +393,40 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 /// Wraps text at spaces into lines of at most `width` characters (a word
-/// longer than a line is cut).
+/// longer than a line is cut). Linear in the text: every character is
+/// counted once, however long a word or line is.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
+    let mut line_chars = 0usize;
     for word in text.split_whitespace() {
-        let mut word = word.to_string();
-        while word.chars().count() > width {
+        let mut rest = word;
+        let mut rest_chars = word.chars().count();
+        while rest_chars > width {
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
+                line_chars = 0;
             }
-            let head: String = word.chars().take(width).collect();
-            word = word.chars().skip(width).collect();
-            lines.push(head);
+            let cut = rest
+                .char_indices()
+                .nth(width)
+                .map_or(rest.len(), |(i, _)| i);
+            lines.push(rest[..cut].to_string());
+            rest = &rest[cut..];
+            rest_chars -= width;
         }
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        let needed = line_chars + usize::from(!line.is_empty()) + rest_chars;
         if needed > width && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
+            line_chars = 0;
         }
         if !line.is_empty() {
             line.push(' ');
+            line_chars += 1;
         }
-        line.push_str(&word);
+        line.push_str(rest);
+        line_chars += rest_chars;
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
@@ -468,6 +479,12 @@ mod tests {
         let long = wrap("abcdefghijklmnop", 8);
         assert_eq!(long, vec!["abcdefgh", "ijklmnop"]);
         assert_eq!(wrap("", 10), vec![""]);
+        // Long words are cut at characters, never inside one.
+        let word = "é".repeat(20);
+        assert_eq!(
+            wrap(&format!("a {word} b"), 8),
+            vec!["a", "éééééééé", "éééééééé", "éééé b"]
+        );
     }
 
     #[test]

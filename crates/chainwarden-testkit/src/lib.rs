@@ -8,6 +8,7 @@
 
 #![allow(clippy::print_stderr)]
 
+pub mod hostile;
 pub mod schema;
 
 use sha2::{Digest, Sha256};

@@ -15,6 +15,8 @@ pub enum Schema {
     Sarif210,
     /// Our own `--format json` (docs/schema/chainwarden-report-v1.schema.json).
     ChainwardenJson,
+    /// `why --format json` (docs/schema/chainwarden-why-v1.schema.json).
+    ChainwardenWhyJson,
 }
 
 /// What a validator said.
@@ -95,6 +97,11 @@ pub fn validate(schema: Schema, document: &str) -> Outcome {
         Schema::ChainwardenJson => against(
             &crate::workspace_root().join("docs/schema"),
             "chainwarden-report-v1.schema.json",
+            document,
+        ),
+        Schema::ChainwardenWhyJson => against(
+            &crate::workspace_root().join("docs/schema"),
+            "chainwarden-why-v1.schema.json",
             document,
         ),
     }

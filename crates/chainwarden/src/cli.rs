@@ -211,9 +211,18 @@ pub(crate) struct WhyArgs {
     /// Where to look [default: .].
     #[arg(value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
-    /// Output format: table or json.
+    /// Output format: text, or versioned JSON (docs/json-format.md#why).
     #[arg(long, short = 'f', value_enum, default_value = "table")]
-    pub(crate) format: FormatArg,
+    pub(crate) format: WhyFormatArg,
+}
+
+/// `why` prints paths: an SBOM or SARIF of them would mean nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum WhyFormatArg {
+    /// One line per path.
+    Table,
+    /// chainwarden's `why` JSON (schema docs/schema/chainwarden-why-v1.schema.json).
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -40,7 +40,10 @@ fn main() -> ExitCode {
         Err(e) => {
             #[allow(clippy::print_stderr)] // the one place errors reach the user
             {
-                eprintln!("error: {e:#}");
+                eprintln!(
+                    "error: {}",
+                    chainwarden_core::excerpt::cap_message(&format!("{e:#}"))
+                );
             }
             ExitCode::from(2)
         }

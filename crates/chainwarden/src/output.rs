@@ -208,7 +208,12 @@ impl Finish<'_> {
             self.now.to_string(),
             target,
         );
-        report.notes = self.notes;
+        // Notes quote package names and files: capped like every message.
+        report.notes = self
+            .notes
+            .into_iter()
+            .map(chainwarden_core::excerpt::cap_owned)
+            .collect();
         report.advisory_data = self.advisory_data;
         if !applied.ignored.is_empty() {
             report.notes.push(format!(

@@ -1,23 +1,13 @@
 //! End-to-end tests: the real binary on real inputs.
 
-use assert_cmd::Command;
+mod common;
+
 use chainwarden_testkit as testkit;
+use common::{cw, findings_of, json};
 use std::path::PathBuf;
 
 fn litellm_fixture() -> PathBuf {
     testkit::shared_dir().join("fixtures/litellm-1.82.8/site-packages")
-}
-
-fn cw() -> Command {
-    let mut c = Command::cargo_bin("chainwarden").expect("binary");
-    c.env("SOURCE_DATE_EPOCH", "1774310400")
-        .env_remove("CHAINWARDEN_DB")
-        .env_remove("CHAINWARDEN_CONFIG");
-    c
-}
-
-fn json(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("valid JSON")
 }
 
 #[test]
@@ -375,16 +365,6 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-fn findings_of(report: &serde_json::Value, rule: &str) -> Vec<serde_json::Value> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == rule)
-        .cloned()
-        .collect()
 }
 
 #[test]

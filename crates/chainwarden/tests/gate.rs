@@ -3,6 +3,8 @@
 //! write somewhere else. Every run has a timeout, so a hang fails the test
 //! instead of stalling the suite.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::fs;
@@ -13,12 +15,10 @@ use std::time::Duration;
 /// blocks would wait forever.
 const TIMEOUT: Duration = Duration::from_secs(120);
 
+/// The binary, killed after [`TIMEOUT`].
 fn cw() -> Command {
-    let mut c = Command::cargo_bin("chainwarden").expect("binary");
-    c.env("SOURCE_DATE_EPOCH", "1774310400")
-        .env_remove("CHAINWARDEN_DB")
-        .env_remove("CHAINWARDEN_CONFIG")
-        .timeout(TIMEOUT);
+    let mut c = common::cw();
+    c.timeout(TIMEOUT);
     c
 }
 

@@ -8,17 +8,22 @@ use chainwarden_core::{Finding, Inventory, Location, Severity};
 use chainwarden_inspect::{InspectLimits, Inspection};
 use std::path::PathBuf;
 
-/// Findings of an inspection: per package, a verdict finding (medium and
-/// above) and the hits behind it, each capped at the package's verdict, so
-/// one strong keyword in a large legitimate package does not fail a build.
+/// Findings of an inspection: what could not be read or broke a bound
+/// (`input/…`, `archive/…`), whatever the verdicts; then per package, a
+/// verdict finding (medium and above) and the hits behind it, each capped at
+/// the package's verdict, so one strong keyword in a large legitimate package
+/// does not fail a build.
 pub(crate) fn findings(inspection: &Inspection) -> (Vec<Finding>, Vec<String>) {
     let mut out: Vec<Finding> = inspection
-        .errors
+        .unopenable
         .iter()
+        .chain(&inspection.errors)
         .map(crate::pipeline::input_error_finding)
         .collect();
     let mut notes = Vec::new();
     for p in &inspection.packages {
+        out.extend(p.errors.iter().map(crate::pipeline::input_error_finding));
+        out.extend(p.input_findings.iter().cloned());
         let v = &p.verdict;
         let label = if p.name.is_empty() {
             p.origin.display().to_string()
@@ -61,6 +66,16 @@ pub(crate) fn findings(inspection: &Inspection) -> (Vec<Finding>, Vec<String>) {
     (out, notes)
 }
 
+/// Fail-closed (on for `inspect`): what could not be read or inspected is at
+/// least high, so it fails the gate like a finding in code that was read.
+fn fail_closed(findings: &mut [Finding]) {
+    for f in findings {
+        if f.rule.starts_with("input/") || f.rule.starts_with("archive/") {
+            f.severity = f.severity.max(Severity::High);
+        }
+    }
+}
+
 /// Inspects every path.
 pub(crate) fn inspect_all(paths: &[PathBuf], password: Option<&[u8]>) -> Inspection {
     let mut all = Inspection::default();
@@ -74,6 +89,7 @@ pub(crate) fn inspect_all(paths: &[PathBuf], password: Option<&[u8]>) -> Inspect
         );
         all.packages.append(&mut one.packages);
         all.errors.append(&mut one.errors);
+        all.unopenable.append(&mut one.unopenable);
     }
     all
 }
@@ -86,7 +102,15 @@ pub(crate) fn run(args: &InspectArgs) -> Result<u8> {
         &args.paths,
         args.archive_password.as_deref().map(str::as_bytes),
     );
-    let (found, notes) = findings(&inspection);
+    // A named target that could not be opened at all: nothing was inspected.
+    if let Some(e) = inspection.unopenable.first() {
+        anyhow::bail!(
+            "{}; nothing was inspected (give a wheel, sdist, npm tarball, zip or a folder)",
+            e.message
+        );
+    }
+    let (mut found, notes) = findings(&inspection);
+    fail_closed(&mut found);
     let inventory = Inventory {
         roots: args.paths.clone(),
         ..Default::default()
