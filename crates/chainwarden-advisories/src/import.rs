@@ -399,7 +399,7 @@ fn source_hint(label: &str) -> &str {
 }
 
 fn read_zip_file(path: &Path, name: &str, limits: &ImportLimits, sink: &mut Sink<'_>) {
-    let file = match std::fs::File::open(path) {
+    let file = match chainwarden_core::fsutil::open_regular(path) {
         Ok(f) => f,
         Err(e) => return sink.take(err(name, e.to_string())),
     };

@@ -223,7 +223,8 @@ impl Packed {
             path: path.to_path_buf(),
             reason,
         };
-        let mut file = File::open(path).map_err(io)?;
+        let mut file = chainwarden_core::fsutil::open_regular(path)
+            .map_err(|e| io(std::io::Error::other(e)))?;
         let mut head = [0u8; 14];
         file.read_exact(&mut head)
             .map_err(|e| corrupt(format!("cannot read header: {e}")))?;

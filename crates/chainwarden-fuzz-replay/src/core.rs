@@ -2,6 +2,7 @@
 
 use crate::{pick, split_nul, text};
 use chainwarden_core::Ecosystem;
+use chainwarden_core::discover::Exclude;
 use chainwarden_core::{jsonc, purl, version};
 
 /// `jsonc::strip`: never panics; keeps every line break (line numbers stay
@@ -70,4 +71,26 @@ pub fn core_excerpt(data: &[u8]) {
         );
     }
     assert_eq!(cap_message(&once), once, "capping is not idempotent");
+}
+
+/// `discover::Exclude` (`[scan] exclude`, `--exclude`): patterns one per line,
+/// then NUL, then a relative path. A folder-only pattern never matches a
+/// file that the same patterns would not match as a folder.
+pub fn core_exclude(data: &[u8]) {
+    let (patterns, path) = split_nul(data);
+    let patterns = text(patterns);
+    let path = text(path);
+    let list: Vec<&str> = patterns.lines().collect();
+    let Ok(exclude) = Exclude::new(&list) else {
+        return;
+    };
+    let as_file = exclude.matching(&path, false);
+    let as_dir = exclude.matching(&path, true);
+    assert!(
+        as_file.is_none() || as_dir.is_some(),
+        "{path:?} matches as a file ({as_file:?}) but not as a folder"
+    );
+    if let Some(p) = as_dir {
+        assert!(list.contains(&p), "matched a pattern not given: {p:?}");
+    }
 }

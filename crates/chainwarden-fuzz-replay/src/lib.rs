@@ -20,7 +20,7 @@ mod npm;
 mod policy;
 mod python;
 
-pub use crate::core::{core_excerpt, core_jsonc, core_purl, core_version};
+pub use crate::core::{core_excerpt, core_exclude, core_jsonc, core_purl, core_version};
 pub use advisories::{
     advisories_cvss, advisories_import_zip, advisories_kev, advisories_osv_json,
     advisories_osv_yaml,
@@ -34,8 +34,8 @@ pub use mcp::{mcp_launched, mcp_parse};
 pub use npm::npm_lockfile;
 pub use policy::policy_manager_settings;
 pub use python::{
-    python_direct_url, python_marker, python_metadata_headers, python_requirement,
-    python_requirements_txt, python_requires_txt,
+    python_direct_url, python_marker, python_metadata_headers, python_metadata_stream,
+    python_requirement, python_requirements_txt, python_requires_txt,
 };
 
 /// A fuzz target: its name (the file under `fuzz/fuzz_targets/` and the
@@ -64,8 +64,16 @@ pub const TARGETS: &[Target] = &[
         run: core_excerpt,
     },
     Target {
+        name: "core_exclude",
+        run: core_exclude,
+    },
+    Target {
         name: "python_metadata_headers",
         run: python_metadata_headers,
+    },
+    Target {
+        name: "python_metadata_stream",
+        run: python_metadata_stream,
     },
     Target {
         name: "python_requirement",
