@@ -50,6 +50,8 @@ pub struct AdvisoryDb {
     path: Option<PathBuf>,
     embedded: bool,
     kev: OnceLock<Option<KevCatalog>>,
+    /// Told once, with the lock file, when an import waits for another.
+    on_lock_wait: fn(&Path),
 }
 
 /// What `db status` shows.
@@ -95,6 +97,7 @@ impl AdvisoryDb {
             path: Some(file),
             embedded: false,
             kev: OnceLock::new(),
+            on_lock_wait: |_| {},
         })
     }
 
@@ -110,6 +113,7 @@ impl AdvisoryDb {
                 path: Some(file),
                 embedded: false,
                 kev: OnceLock::new(),
+                on_lock_wait: |_| {},
             }),
             other => other,
         }
@@ -134,6 +138,7 @@ impl AdvisoryDb {
                 path: None,
                 embedded: true,
                 kev: OnceLock::new(),
+                on_lock_wait: |_| {},
             },
             // Unreachable with the committed snapshot (a test opens it); stay usable anyway.
             Err(_) => AdvisoryDb::empty(),
@@ -150,6 +155,7 @@ impl AdvisoryDb {
             path: None,
             embedded: false,
             kev: OnceLock::new(),
+            on_lock_wait: |_| {},
         }
     }
 
@@ -170,6 +176,10 @@ impl AdvisoryDb {
     }
 
     /// [`AdvisoryDb::import`] with explicit source labels and limits.
+    ///
+    /// Sources are read without a lock (the slow part); the merge runs under
+    /// an exclusive lock on `<index>.lock` and starts from the index as it is
+    /// on disk then, so two imports at once both keep their records.
     pub fn import_specs(
         &mut self,
         specs: &[SourceSpec],
@@ -177,12 +187,38 @@ impl AdvisoryDb {
     ) -> Result<ImportReport, DbError> {
         let now = jiff::Timestamp::now().to_string();
         let loaded = import::load(specs, limits, &now);
+        let _lock = match &self.path {
+            Some(file) => Some(store::WriteLock::acquire(file, &self.on_lock_wait)?),
+            None => None,
+        };
+        self.reload()?;
         let mut content = self.content()?;
         let mut report = loaded.report.clone();
         import::merge(&mut content, loaded);
         report.total_records = content.advisories.len();
         self.replace(content, &now)?;
         Ok(report)
+    }
+
+    /// Calls `f` (once per import, with the lock file) when an import has to
+    /// wait for another one writing the same database.
+    pub fn on_lock_wait(mut self, f: fn(&Path)) -> AdvisoryDb {
+        self.on_lock_wait = f;
+        self
+    }
+
+    /// Re-reads the index from disk (another process may have written it).
+    fn reload(&mut self) -> Result<(), DbError> {
+        let Some(file) = &self.path else {
+            return Ok(());
+        };
+        if file.is_file() {
+            let packed = Packed::open(file)?;
+            self.meta = packed.meta().clone();
+            self.storage = Storage::Packed(packed);
+            self.kev = OnceLock::new();
+        }
+        Ok(())
     }
 
     /// Everything this database holds, decoded.

@@ -117,12 +117,17 @@ pub fn in_range(range: &Range, ecosystem: Ecosystem, c: &Candidate<'_>) -> Optio
     PreparedRange::new(range, ecosystem)?.contains(c)
 }
 
-/// A range with its event versions parsed and sorted, for repeated checks.
+/// A range with its event versions parsed and sorted, for repeated checks:
+/// each check is two binary searches, so a record with many versions and
+/// many events costs versions × log(events), never versions × events.
 #[derive(Debug, Clone)]
 pub struct PreparedRange {
     kind: RangeKind,
     /// `None` version = introduced "0" (below everything).
     events: Vec<(Option<ParsedVersion>, EventKind)>,
+    /// For each index, the last index at or before it whose event is not
+    /// `last_affected` (the only kind that does not act at its own version).
+    last_acting_at_equal: Vec<Option<usize>>,
     limits: Vec<ParsedVersion>,
 }
 
@@ -161,9 +166,21 @@ impl PreparedRange {
         }
         // Stable: events at equal versions keep the record's order.
         events.sort_by(|a, b| cmp_opt(a.0.as_ref(), b.0.as_ref()));
+        let mut last = None;
+        let last_acting_at_equal = events
+            .iter()
+            .enumerate()
+            .map(|(i, (_, kind))| {
+                if *kind != EventKind::LastAffected {
+                    last = Some(i);
+                }
+                last
+            })
+            .collect();
         Some(PreparedRange {
             kind: range.kind,
             events,
+            last_acting_at_equal,
             limits,
         })
     }
@@ -177,21 +194,34 @@ impl PreparedRange {
         self.contains_parsed(c.parsed(self.kind)?)
     }
 
-    /// The sweep over sorted events (see the module docs).
+    /// The sweep over sorted events (see the module docs), by its result:
+    /// the last event that acts on `v` decides. Events below `v` all act
+    /// (`introduced` opens, `fixed` and `last_affected` close); events equal
+    /// to `v` act except `last_affected`; events above do not.
     pub fn contains_parsed(&self, v: &ParsedVersion) -> Option<bool> {
-        let mut affected = false;
-        for (at, kind) in &self.events {
-            let ord = match at {
-                None => Ordering::Greater, // v is above "0"
-                Some(at) => v.compare(at)?,
-            };
-            match kind {
-                EventKind::Introduced if ord != Ordering::Less => affected = true,
-                EventKind::Fixed if ord != Ordering::Less => affected = false,
-                EventKind::LastAffected if ord == Ordering::Greater => affected = false,
-                _ => {}
-            }
+        // Versions of another kind cannot be ordered against this range.
+        if let Some(at) = self.events.iter().find_map(|(at, _)| at.as_ref()) {
+            v.compare(at)?;
         }
+        let below = |strict: bool| {
+            self.events.partition_point(|(at, _)| match at {
+                None => true,
+                Some(at) => match at.compare(v) {
+                    Some(Ordering::Less) => true,
+                    Some(Ordering::Equal) => !strict,
+                    _ => false,
+                },
+            })
+        };
+        let (lt, le) = (below(true), below(false));
+        let acting_equal = le
+            .checked_sub(1)
+            .and_then(|i| self.last_acting_at_equal.get(i).copied().flatten())
+            .filter(|&i| i >= lt);
+        let deciding = acting_equal.or_else(|| lt.checked_sub(1));
+        let mut affected = deciding
+            .and_then(|i| self.events.get(i))
+            .is_some_and(|(_, kind)| *kind == EventKind::Introduced);
         if affected && !self.limits.is_empty() {
             affected = self
                 .limits
@@ -455,5 +485,70 @@ mod tests {
         );
         assert!(hit(&p, "1.0.0+build.5"));
         assert!(!hit(&p, "1.0.1+build.5"));
+    }
+
+    /// The OSV sweep as the spec writes it: every event in sorted order.
+    fn sweep(range: &PreparedRange, v: &ParsedVersion) -> bool {
+        let mut affected = false;
+        for (at, kind) in &range.events {
+            let ord = at
+                .as_ref()
+                .map_or(Ordering::Greater, |at| v.compare(at).unwrap());
+            match kind {
+                EventKind::Introduced if ord != Ordering::Less => affected = true,
+                EventKind::Fixed if ord != Ordering::Less => affected = false,
+                EventKind::LastAffected if ord == Ordering::Greater => affected = false,
+                _ => {}
+            }
+        }
+        affected
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn binary_search_agrees_with_the_sweep(
+            events in proptest::collection::vec((0u8..3, 0u8..12), 0..24),
+            candidate in 0u8..14,
+        ) {
+            let events: Vec<OsvEvent> = events
+                .iter()
+                .map(|(k, v)| {
+                    let v = if *v == 0 { "0".to_string() } else { format!("1.{v}") };
+                    ev(["i", "f", "l"][usize::from(*k)], &v)
+                })
+                .collect();
+            let range = Range { kind: RangeKind::Ecosystem, events };
+            let prepared = PreparedRange::new(&range, Ecosystem::PyPI).unwrap();
+            let v = version::parse(Ecosystem::PyPI, &format!("1.{candidate}")).unwrap();
+            proptest::prop_assert_eq!(prepared.contains_parsed(&v), Some(sweep(&prepared, &v)));
+        }
+    }
+
+    #[test]
+    fn a_range_of_200k_alternating_events_is_evaluated_exactly() {
+        let events: Vec<OsvEvent> = (0..200_000u32)
+            .map(|i| {
+                ev(
+                    if i % 2 == 0 { "i" } else { "f" },
+                    &format!("{}.{}", i / 1000, i % 1000),
+                )
+            })
+            .collect();
+        let range = Range {
+            kind: RangeKind::Ecosystem,
+            events,
+        };
+        let prepared = PreparedRange::new(&range, Ecosystem::PyPI).unwrap();
+        let probes = [
+            ("0.0", true),
+            ("0.1", false),
+            ("0.2", true),
+            ("199.999", false),
+            ("150.500", true),
+        ];
+        for (raw, want) in probes {
+            let v = version::parse(Ecosystem::PyPI, raw).unwrap();
+            assert_eq!(prepared.contains_parsed(&v), Some(want), "{raw}");
+        }
     }
 }

@@ -128,6 +128,18 @@ where
 /// Largest OSV record read (a PyPA record with every version listed is ~100 KiB).
 pub const MAX_RECORD_BYTES: usize = 8 * 1024 * 1024;
 
+/// Bounds on one record's shape, far above real data (the largest records
+/// of the OSV, GHSA, PyPA, RustSec and OpenSSF data list ~1,100 versions and
+/// ~50 events): matching costs versions × ranges × log(events) per record,
+/// and a record over these is refused, not truncated (a cut range would
+/// match wrongly).
+pub const MAX_AFFECTED: usize = 10_000;
+pub const MAX_RANGES_PER_PACKAGE: usize = 100;
+pub const MAX_EVENTS_PER_RANGE: usize = 10_000;
+pub const MAX_VERSIONS_PER_PACKAGE: usize = 100_000;
+/// Σ over `affected[]` of versions × ranges, plus every event.
+pub const MAX_RECORD_WORK: usize = 2_000_000;
+
 /// Why a record could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
@@ -139,6 +151,12 @@ pub enum ParseError {
     Yaml(String),
     #[error("record has an empty `id`")]
     NoId,
+    #[error("record {id}: {what}, over the limit of {limit}; the record was skipped")]
+    TooComplex {
+        id: String,
+        what: String,
+        limit: usize,
+    },
 }
 
 /// Parses one OSV record from JSON.
@@ -173,7 +191,53 @@ fn check(rec: OsvRecord) -> Result<OsvRecord, ParseError> {
     if rec.id.trim().is_empty() {
         return Err(ParseError::NoId);
     }
+    check_shape(&rec)?;
     Ok(rec)
+}
+
+/// Refuses records whose matching would cost more than the bounds allow.
+fn check_shape(rec: &OsvRecord) -> Result<(), ParseError> {
+    let over = |what: String, limit: usize| ParseError::TooComplex {
+        id: chainwarden_core::excerpt::excerpt(rec.id.trim(), 100).into_owned(),
+        what,
+        limit,
+    };
+    if rec.affected.len() > MAX_AFFECTED {
+        let n = rec.affected.len();
+        return Err(over(format!("{n} affected packages"), MAX_AFFECTED));
+    }
+    let mut work = 0usize;
+    for a in &rec.affected {
+        if a.ranges.len() > MAX_RANGES_PER_PACKAGE {
+            let n = a.ranges.len();
+            return Err(over(
+                format!("{n} ranges for one package"),
+                MAX_RANGES_PER_PACKAGE,
+            ));
+        }
+        if a.versions.len() > MAX_VERSIONS_PER_PACKAGE {
+            let n = a.versions.len();
+            return Err(over(
+                format!("{n} versions for one package"),
+                MAX_VERSIONS_PER_PACKAGE,
+            ));
+        }
+        for r in &a.ranges {
+            if r.events.len() > MAX_EVENTS_PER_RANGE {
+                let n = r.events.len();
+                return Err(over(format!("a range of {n} events"), MAX_EVENTS_PER_RANGE));
+            }
+            work = work.saturating_add(r.events.len());
+        }
+        work = work.saturating_add(a.versions.len().saturating_mul(a.ranges.len().max(1)));
+    }
+    if work > MAX_RECORD_WORK {
+        return Err(over(
+            format!("{work} versions × ranges and events"),
+            MAX_RECORD_WORK,
+        ));
+    }
+    Ok(())
 }
 
 fn first_line(s: &str) -> String {
@@ -226,6 +290,27 @@ mod tests {
             r.affected[0].ranges[0].events[1].fixed.as_deref(),
             Some("3.3.5")
         );
+    }
+
+    #[test]
+    fn records_too_costly_to_match_are_refused_naming_the_id() {
+        let versions: Vec<String> = (0..25_000).map(|i| format!("\"1.{i}\"")).collect();
+        let range = r#"{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}"#;
+        let refusal = |ranges: usize| {
+            let rec = format!(
+                r#"{{"id":"MAL-9","affected":[{{"package":{{"ecosystem":"PyPI","name":"x"}},"versions":[{}],"ranges":[{}]}}]}}"#,
+                versions.join(","),
+                vec![range; ranges].join(",")
+            );
+            parse_json(rec.as_bytes())
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
+        };
+        let e = refusal(101);
+        assert!(e.contains("MAL-9") && e.contains("101 ranges"), "{e}");
+        let e = refusal(100);
+        assert!(e.contains("2500100 versions × ranges"), "{e}");
     }
 
     #[test]

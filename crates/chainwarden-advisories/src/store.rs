@@ -89,6 +89,13 @@ pub enum StoreError {
     },
     #[error("{path}: not a chainwarden advisory index ({reason})")]
     Corrupt { path: PathBuf, reason: String },
+    #[error(
+        "{path}: another import into this database has held the lock for {} s; try again when it has finished", waited.as_secs()
+    )]
+    Busy {
+        path: PathBuf,
+        waited: std::time::Duration,
+    },
 }
 
 impl Content {
@@ -216,7 +223,8 @@ impl Packed {
             path: path.to_path_buf(),
             reason,
         };
-        let mut file = File::open(path).map_err(io)?;
+        let mut file = chainwarden_core::fsutil::open_regular(path)
+            .map_err(|e| io(std::io::Error::other(e)))?;
         let mut head = [0u8; 14];
         file.read_exact(&mut head)
             .map_err(|e| corrupt(format!("cannot read header: {e}")))?;
@@ -345,6 +353,65 @@ fn split_magic(bytes: &[u8]) -> Result<(u64, &[u8]), String> {
 }
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
+/// How long an import waits for another one to finish writing the same index.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// An exclusive lock on `<index>.lock`, held while an index is read, merged
+/// and rewritten; released on drop (and by the OS if the process dies).
+#[derive(Debug)]
+pub struct WriteLock {
+    _file: File,
+}
+
+impl WriteLock {
+    /// Takes the lock of `index`, waiting up to [`LOCK_WAIT`]; `on_wait` is
+    /// called once if another process holds it.
+    pub fn acquire(index: &Path, on_wait: &dyn Fn(&Path)) -> Result<WriteLock, StoreError> {
+        let path = lock_path(index);
+        let io = |source| StoreError::Io {
+            path: path.clone(),
+            source,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
+        let start = std::time::Instant::now();
+        let mut told = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(WriteLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if !told {
+                        on_wait(&path);
+                        told = true;
+                    }
+                    if start.elapsed() > LOCK_WAIT {
+                        return Err(StoreError::Busy {
+                            path,
+                            waited: LOCK_WAIT,
+                        });
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+            }
+        }
+    }
+}
+
+/// `index.cwdb` → `index.cwdb.lock`.
+pub fn lock_path(index: &Path) -> PathBuf {
+    let mut name = index.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    index.with_file_name(name)
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let io = |source| StoreError::Io {
         path: path.to_path_buf(),

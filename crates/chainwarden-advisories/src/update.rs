@@ -2,7 +2,7 @@
 
 use crate::db::{AdvisoryDb, DbError};
 use crate::http::{self, FetchError};
-use crate::import::{ImportError, ImportLimits, ImportReport, SourceSpec};
+use crate::import::{ImportLimits, ImportReport, SourceSpec};
 use chainwarden_core::Ecosystem;
 
 /// OSV's public export bucket.
@@ -81,15 +81,15 @@ pub fn update(db: &mut AdvisoryDb, opts: &UpdateOptions) -> Result<ImportReport,
                 path: dest,
                 label: url,
             }),
-            Err(FetchError::Failed { url, reason }) => {
-                failures.push(ImportError { file: url, reason })
-            }
+            Err(FetchError::Failed { url, reason }) => failures.push((url, reason)),
         }
     }
     let result = db.import_specs(&specs, &ImportLimits::default());
     let _ = std::fs::remove_dir_all(&tmp);
     let mut report = result?;
-    report.errors.splice(0..0, failures);
+    for (url, reason) in failures {
+        report.push_failed(&url, &reason);
+    }
     Ok(report)
 }
 

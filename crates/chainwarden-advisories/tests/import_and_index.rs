@@ -3,7 +3,7 @@
 use chainwarden_advisories::import::ImportLimits;
 use chainwarden_advisories::{AdvisoryDb, SourceSpec, UpdateOptions, update};
 use chainwarden_core::{Ecosystem, Package};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const OSV: &str = "/work/shared/data/advisories/osv";
@@ -319,57 +319,18 @@ fn xdg_default_dir() {
     assert!(dir.ends_with("chainwarden/advisories"), "{}", dir.display());
 }
 
-/// Serves files from `root` over plain HTTP on 127.0.0.1, like a mirror.
+/// Serves files from `root` over plain HTTP on 127.0.0.1, like a mirror
+/// (JSON chunked, to exercise that decoder).
 fn serve(root: PathBuf) -> (String, std::thread::JoinHandle<()>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let handle = std::thread::spawn(move || {
-        for stream in listener.incoming().take(3) {
-            let mut s = stream.unwrap();
-            let mut req = Vec::new();
-            let mut buf = [0u8; 1024];
-            while !req.ends_with(b"\r\n\r\n") {
-                let n = s.read(&mut buf).unwrap();
-                if n == 0 {
-                    break;
-                }
-                req.extend_from_slice(&buf[..n]);
-            }
-            let req = String::from_utf8_lossy(&req).to_string();
-            let path = req
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("/")
-                .replace("%20", " ");
-            let file = root.join(path.trim_start_matches('/'));
-            match std::fs::read(&file) {
-                Ok(body) if path.ends_with(".json") => {
-                    // Chunked, to exercise that decoder.
-                    write!(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n").unwrap();
-                    for chunk in body.chunks(100_000) {
-                        write!(s, "{:x}\r\n", chunk.len()).unwrap();
-                        s.write_all(chunk).unwrap();
-                        s.write_all(b"\r\n").unwrap();
-                    }
-                    s.write_all(b"0\r\n\r\n").unwrap();
-                }
-                Ok(body) => {
-                    write!(
-                        s,
-                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n",
-                        body.len()
-                    )
-                    .unwrap();
-                    s.write_all(&body).unwrap();
-                }
-                Err(_) => {
-                    s.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
-                        .unwrap();
-                }
-            }
+    use chainwarden_testkit::http::{self, Reply};
+    http::serve(3, move |path| {
+        let path = path.replace("%20", " ");
+        match std::fs::read(root.join(path.trim_start_matches('/'))) {
+            Ok(body) if path.ends_with(".json") => Reply::Chunked(body),
+            Ok(body) => Reply::Body(body),
+            Err(_) => Reply::NotFound,
         }
-    });
-    (format!("http://{addr}"), handle)
+    })
 }
 
 #[test]
@@ -410,20 +371,28 @@ fn update_from_a_local_http_mirror() {
     assert!(
         report.errors[0].file.ends_with("/npm/all.zip") && report.errors[0].reason.contains("404")
     );
-    assert_eq!(report.sources.len(), 2);
+    // Every source asked for is reported; the one that gave nothing says so.
+    assert_eq!(report.sources.len(), 3);
     assert_eq!(report.sources[0].location, format!("{url}/PyPI/all.zip"));
     assert_eq!(report.sources[0].records, 20);
     assert_eq!(report.sources[1].records, 1674);
+    let empty: Vec<&str> = report
+        .empty_sources()
+        .map(|s| s.location.as_str())
+        .collect();
+    assert_eq!(empty, [format!("{url}/npm/all.zip")]);
     let st = AdvisoryDb::open(dbdir.path()).unwrap().status();
     assert_eq!(st.record_count, 20);
     assert_eq!(st.kev_count, 1674);
     assert_eq!(hits(&db, "litellm", "1.82.7"), vec!["MAL-2026-2144"]);
-    // No leftovers from the download.
-    let names: Vec<_> = std::fs::read_dir(dbdir.path())
+    // No leftovers from the download; the lock file stays (deleting a lock
+    // file while another process may have it open would break the lock).
+    let mut names: Vec<_> = std::fs::read_dir(dbdir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(names, vec![std::ffi::OsString::from("index.cwdb")]);
+    names.sort();
+    assert_eq!(names, ["index.cwdb", "index.cwdb.lock"]);
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

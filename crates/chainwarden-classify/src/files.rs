@@ -6,7 +6,6 @@
 //! size, skips binary files (reported), and reads archives (zip, wheel,
 //! tar.gz, npm tgz) in memory with chainwarden-archive's bounds.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Bounds of one walk.
@@ -103,29 +102,10 @@ pub fn walk(roots: &[PathBuf], limits: &WalkLimits) -> Walked {
     out
 }
 
-/// Opens `path` only if it is a regular file, and reads at most `limit` bytes.
+/// Opens `path` only if it is a regular file (never through a symlink, never
+/// blocking on a FIFO), and reads at most `limit` bytes.
 pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| e.to_string())?;
-    let meta = f.metadata().map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    if meta.len() > limit {
-        return Err(format!("larger than the {limit}-byte limit"));
-    }
-    let mut buf = Vec::with_capacity(meta.len() as usize);
-    f.take(limit + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| e.to_string())?;
-    if buf.len() as u64 > limit {
-        return Err(format!("larger than the {limit}-byte limit"));
-    }
-    Ok(buf)
+    chainwarden_core::fsutil::read_bounded_nofollow(path, limit).map_err(|e| e.reason())
 }
 
 /// Writes `data` to a file only its owner can read (0600), never through a symlink.

@@ -158,6 +158,25 @@ impl InputError {
             message: crate::excerpt::cap_owned(crate::redact::redacted(message.into())),
         }
     }
+
+    /// A file named like `format` that lacks what every such file has
+    /// (`missing`): empty, truncated, or another file under that name. It is
+    /// an error, never an empty source: an empty lockfile must not pass a
+    /// gate as "no dependencies". `fix` says how to make a good one.
+    pub fn not_a(
+        path: impl Into<PathBuf>,
+        format: &str,
+        text: &str,
+        missing: &str,
+        fix: &str,
+    ) -> InputError {
+        let what = if text.trim().is_empty() {
+            "the file is empty".to_string()
+        } else {
+            format!("line 1: it has no {missing}")
+        };
+        InputError::new(path, format!("not a valid {format}: {what}; {fix}"))
+    }
 }
 
 /// What one collector found in one source: the component list uses local

@@ -72,3 +72,39 @@ pub fn advisories_cvss(data: &[u8]) {
         assert!((0.0..=10.0).contains(&score), "{v:?} scored {score}");
     }
 }
+
+/// An OSV export zip imported into a database (small bounds, so a fuzzed
+/// bomb costs little): one source report, every error listed at most
+/// `MAX_LISTED_ERRORS` times, counts that add up.
+pub fn advisories_import_zip(data: &[u8]) {
+    use chainwarden_advisories::import::{ImportLimits, MAX_LISTED_ERRORS, SourceSpec};
+    let Ok(dir) = tempfile::tempdir() else {
+        return;
+    };
+    let zip = dir.path().join("all.zip");
+    if std::fs::write(&zip, data).is_err() {
+        return;
+    }
+    let limits = ImportLimits {
+        max_record_bytes: 1024 * 1024,
+        max_zip_entries: 2_000,
+        max_zip_total_bytes: 16 * 1024 * 1024,
+        max_zip_file_bytes: 16 * 1024 * 1024,
+        max_files: 2_000,
+        max_entry_ratio: 100,
+        ratio_floor_bytes: 64 * 1024,
+        max_batch_bytes: 1024 * 1024,
+    };
+    let Ok(mut db) = chainwarden_advisories::AdvisoryDb::open_or_create(&dir.path().join("db"))
+    else {
+        return;
+    };
+    let Ok(report) = db.import_specs(&[SourceSpec::path(&zip)], &limits) else {
+        return;
+    };
+    assert_eq!(report.sources.len(), 1);
+    let s = &report.sources[0];
+    assert!(report.errors.len() <= MAX_LISTED_ERRORS.min(s.errors));
+    assert!(s.withdrawn <= s.records);
+    assert!(report.total_records <= s.records);
+}

@@ -3,6 +3,7 @@
 
 use crate::{pick, split_nul, text};
 use chainwarden_core::Ecosystem;
+use chainwarden_core::discover::Exclude;
 use chainwarden_core::{jsonc, purl, redact, version};
 
 /// `jsonc::strip`: never panics; keeps every line break (line numbers stay
@@ -53,6 +54,46 @@ pub fn core_version(data: &[u8]) {
         assert_eq!(va.compare(&va), Some(std::cmp::Ordering::Equal));
     }
     let _ = version::compare(eco, &a, &b);
+}
+
+/// `excerpt::cap_message`: every line within the bound (plus the marker),
+/// at most one line more than the line bound, and capping twice changes
+/// nothing (a capped message passed through another constructor stays).
+pub fn core_excerpt(data: &[u8]) {
+    use chainwarden_core::excerpt::{MAX_LINE_CHARS, MAX_MESSAGE_LINES, cap_message};
+    let input = text(data);
+    let once = cap_message(&input);
+    assert!(once.lines().count() <= MAX_MESSAGE_LINES + 1, "{once:?}");
+    for line in once.lines() {
+        assert!(
+            line.chars().count() <= MAX_LINE_CHARS + 64,
+            "a line of {} chars",
+            line.chars().count()
+        );
+    }
+    assert_eq!(cap_message(&once), once, "capping is not idempotent");
+}
+
+/// `discover::Exclude` (`[scan] exclude`, `--exclude`): patterns one per line,
+/// then NUL, then a relative path. A folder-only pattern never matches a
+/// file that the same patterns would not match as a folder.
+pub fn core_exclude(data: &[u8]) {
+    let (patterns, path) = split_nul(data);
+    let patterns = text(patterns);
+    let path = text(path);
+    let list: Vec<&str> = patterns.lines().collect();
+    let Ok(exclude) = Exclude::new(&list) else {
+        return;
+    };
+    let as_file = exclude.matching(&path, false);
+    let as_dir = exclude.matching(&path, true);
+    assert!(
+        as_file.is_none() || as_dir.is_some(),
+        "{path:?} matches as a file ({as_file:?}) but not as a folder"
+    );
+    if let Some(p) = as_dir {
+        assert!(list.contains(&p), "matched a pattern not given: {p:?}");
+    }
 }
 
 /// `redact::redact` and `scan_lines`: what it returns has no credential

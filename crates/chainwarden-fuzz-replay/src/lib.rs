@@ -20,8 +20,13 @@ mod npm;
 mod policy;
 mod python;
 
-pub use crate::core::{core_jsonc, core_purl, core_redact, core_version};
-pub use advisories::{advisories_cvss, advisories_kev, advisories_osv_json, advisories_osv_yaml};
+pub use crate::core::{
+    core_excerpt, core_exclude, core_jsonc, core_purl, core_redact, core_version,
+};
+pub use advisories::{
+    advisories_cvss, advisories_import_zip, advisories_kev, advisories_osv_json,
+    advisories_osv_yaml,
+};
 pub use archive::{archive_metadata, archive_open};
 pub use gha::{gha_actions_lock, gha_parse_uses, gha_uses_sites};
 pub use heuristics::{heuristics_manifest, heuristics_pth, heuristics_scan_source};
@@ -31,8 +36,8 @@ pub use mcp::{mcp_launched, mcp_parse};
 pub use npm::npm_lockfile;
 pub use policy::policy_manager_settings;
 pub use python::{
-    python_direct_url, python_marker, python_metadata_headers, python_requirement,
-    python_requirements_txt, python_requires_txt,
+    python_direct_url, python_marker, python_metadata_headers, python_metadata_stream,
+    python_requirement, python_requirements_txt, python_requires_txt,
 };
 
 /// A fuzz target: its name (the file under `fuzz/fuzz_targets/` and the
@@ -57,12 +62,24 @@ pub const TARGETS: &[Target] = &[
         run: core_version,
     },
     Target {
+        name: "core_excerpt",
+        run: core_excerpt,
+    },
+    Target {
+        name: "core_exclude",
+        run: core_exclude,
+    },
+    Target {
         name: "core_redact",
         run: core_redact,
     },
     Target {
         name: "python_metadata_headers",
         run: python_metadata_headers,
+    },
+    Target {
+        name: "python_metadata_stream",
+        run: python_metadata_stream,
     },
     Target {
         name: "python_requirement",
@@ -123,6 +140,10 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "advisories_osv_yaml",
         run: advisories_osv_yaml,
+    },
+    Target {
+        name: "advisories_import_zip",
+        run: advisories_import_zip,
     },
     Target {
         name: "advisories_kev",

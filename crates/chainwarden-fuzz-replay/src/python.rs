@@ -1,7 +1,7 @@
 //! `chainwarden-python`: installed-metadata text, PEP 508, requirements files.
 
 use crate::{pick, text};
-use chainwarden_python::dist::{self, Headers};
+use chainwarden_python::dist::{self, HeaderLimits, Headers, read_header_block_from};
 use chainwarden_python::pep508::{MarkerEnvironment, MarkerTree, Requirement};
 use chainwarden_python::requirements::parse_requirements_text;
 use std::path::Path;
@@ -18,6 +18,35 @@ pub fn python_metadata_headers(data: &[u8]) {
     let filtered = Headers::parse_filtered(&t, |k, _| is_req(k));
     let after: Vec<_> = h.0.iter().filter(|(k, _)| is_req(k)).cloned().collect();
     assert_eq!(filtered.0, after);
+}
+
+/// `dist::read_header_block_from`, the bounded streaming reader of METADATA:
+/// any bytes (invalid UTF-8, endless lines, padding) give headers within the
+/// bounds; and when it reports no problem, it keeps exactly what parsing the
+/// same text whole keeps.
+pub fn python_metadata_stream(data: &[u8]) {
+    let limits = HeaderLimits {
+        max_block: 4096,
+        max_line: 256,
+        max_kept: 1024,
+    };
+    let keep = |k: &str, _: &str| {
+        ["Name", "Version", "Requires-Dist"]
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(k))
+    };
+    let block = read_header_block_from(data, &limits, keep).expect("reading memory cannot fail");
+    let kept: usize = block.headers.0.iter().map(|(k, v)| k.len() + v.len()).sum();
+    assert!(
+        kept <= limits.max_kept + 3 * limits.max_line,
+        "{kept} bytes kept"
+    );
+    if block.problems.is_empty()
+        && let Ok(t) = std::str::from_utf8(data)
+    {
+        let t = t.strip_prefix('\u{feff}').unwrap_or(t);
+        assert_eq!(block.headers, Headers::parse_filtered(t, keep));
+    }
 }
 
 /// One PEP 508 requirement; what it prints parses again; a pinned version

@@ -2,7 +2,6 @@
 
 use crate::record::HashAlgorithm;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -99,7 +98,8 @@ pub fn hash_reader(mut file: impl Read, wanted: Wanted, buf: &mut [u8]) -> io::R
 
 /// Opens and hashes a path (the caller has checked it is a regular file).
 pub fn hash_file(path: &Path, wanted: Wanted, buf: &mut [u8]) -> io::Result<Digests> {
-    hash_reader(File::open(path)?, wanted, buf)
+    let file = chainwarden_core::fsutil::open_regular(path).map_err(io::Error::other)?;
+    hash_reader(file, wanted, buf)
 }
 
 /// sha256 of a byte slice.

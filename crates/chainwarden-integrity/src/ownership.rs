@@ -167,12 +167,28 @@ fn is_real_dir(p: &Path) -> bool {
     fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
 }
 
-fn is_real_file(p: &Path) -> bool {
-    fs::symlink_metadata(p).is_ok_and(|m| m.is_file())
+/// Whether a file list (RECORD, installed-files.txt) is there to read.
+/// Absent is `false` (nothing to verify against, reported as such); present
+/// but a symlink is an error, and so (when read) is anything but a regular
+/// file: a FIFO named RECORD must not pass as "no RECORD".
+fn present(own: &mut Ownership, p: &Path) -> bool {
+    match fs::symlink_metadata(p) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => {
+            own.errors.push(InputError::new(p, e.to_string()));
+            false
+        }
+        Ok(m) if m.file_type().is_symlink() => {
+            own.errors
+                .push(InputError::new(p, "a symbolic link: not followed"));
+            false
+        }
+        Ok(_) => true,
+    }
 }
 
 fn read_record(own: &mut Ownership, dist: usize, record_path: &Path) {
-    if !is_real_file(record_path) {
+    if !present(own, record_path) {
         return;
     }
     let text = match fsutil::read_text(record_path, fsutil::MAX_TEXT_FILE) {
@@ -207,7 +223,7 @@ fn read_record(own: &mut Ownership, dist: usize, record_path: &Path) {
 /// `installed-files.txt`: one path per line, relative to the egg-info folder.
 fn read_installed_files(own: &mut Ownership, dist: usize, egg_info: &Path) {
     let list = egg_info.join("installed-files.txt");
-    if !is_real_file(&list) {
+    if !present(own, &list) {
         return;
     }
     let text = match fsutil::read_text(&list, fsutil::MAX_TEXT_FILE) {

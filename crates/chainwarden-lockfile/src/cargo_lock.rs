@@ -82,6 +82,15 @@ fn source_kind(source: &str) -> &'static str {
 /// Parses `Cargo.lock` text.
 pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     let lock: CargoLock = parse_toml(path, text, "Cargo.lock")?;
+    if lock.version.is_none() && lock.package.is_empty() {
+        return Err(InputError::not_a(
+            path,
+            "Cargo.lock",
+            text,
+            "`version` key and no `[[package]]`",
+            "regenerate it with `cargo generate-lockfile`",
+        ));
+    }
     let lines = LineIndex::new(text);
     let v1_checksums: HashMap<&str, &str> = lock
         .metadata

@@ -47,6 +47,9 @@ pub mod pylock;
 mod time;
 pub mod uv_lock;
 
+/// How to repair a lockfile that is not one (empty, truncated).
+const REGENERATE: &str = "regenerate it with the tool that wrote it (`uv lock`, `poetry lock`, `pipenv lock`, `pdm lock`, `pip lock`)";
+
 /// Largest lockfile read (the core's bound for metadata-like text files).
 pub const MAX_LOCKFILE_BYTES: u64 = fsutil::MAX_TEXT_FILE;
 

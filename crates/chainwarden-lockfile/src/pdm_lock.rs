@@ -67,6 +67,18 @@ struct FileEntry {
 /// Parses `pdm.lock` text.
 pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     let lock: PdmLock = parse_toml(path, text, "pdm.lock")?;
+    if lock.package.is_empty()
+        && lock.metadata.lock_version.is_none()
+        && lock.metadata.content_hash.is_none()
+    {
+        return Err(InputError::not_a(
+            path,
+            "pdm.lock",
+            text,
+            "`[metadata]` (lock_version, content_hash) and no `[[package]]`",
+            crate::REGENERATE,
+        ));
+    }
     let lines = LineIndex::new(text);
     let mut source = Source::new(SourceKind::Lockfile, path, "pdm.lock");
     if let Some(v) = &lock.metadata.lock_version {

@@ -63,6 +63,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     }
     let lock: PipfileLock = serde_json::from_str(text)
         .map_err(|e| InputError::new(path, format!("not a valid Pipfile.lock: {e}")))?;
+    if lock.meta.pipfile_spec.is_none()
+        && lock.meta.hash.is_empty()
+        && lock.default.is_empty()
+        && lock.develop.is_empty()
+    {
+        return Err(InputError::not_a(
+            path,
+            "Pipfile.lock",
+            text,
+            "`_meta` and no package",
+            crate::REGENERATE,
+        ));
+    }
     let lines = key_lines(text);
     let mut source = Source::new(SourceKind::Lockfile, path, "Pipfile.lock");
     if let Some(v) = &lock.meta.pipfile_spec {

@@ -92,6 +92,16 @@ struct PoetrySource {
 /// Parses `poetry.lock` text.
 pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     let lock: PoetryLock = parse_toml(path, text, "poetry.lock")?;
+    let meta = &lock.metadata;
+    if lock.package.is_empty() && meta.lock_version.is_none() && meta.content_hash.is_none() {
+        return Err(InputError::not_a(
+            path,
+            "poetry.lock",
+            text,
+            "`[metadata]` (lock-version, content-hash) and no `[[package]]`",
+            crate::REGENERATE,
+        ));
+    }
     let lines = LineIndex::new(text);
     let mut source = Source::new(SourceKind::Lockfile, path, "poetry.lock");
     let meta = &lock.metadata;

@@ -78,6 +78,15 @@ struct FileRef {
 /// Parses `pylock.toml` text.
 pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     let lock: PyLock = parse_toml(path, text, "pylock.toml")?;
+    if lock.lock_version.is_none() && lock.packages.is_empty() {
+        return Err(InputError::not_a(
+            path,
+            "pylock.toml",
+            text,
+            "`lock-version` (PEP 751 requires it) and no `[[packages]]`",
+            crate::REGENERATE,
+        ));
+    }
     let lines = LineIndex::new(text);
     let mut source = Source::new(SourceKind::Lockfile, path, "pylock.toml");
     if let Some(v) = &lock.lock_version {

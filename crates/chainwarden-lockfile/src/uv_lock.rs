@@ -93,6 +93,15 @@ fn source_kind(source: &BTreeMap<String, toml::Value>) -> Option<(&'static str, 
 /// Parses `uv.lock` text.
 pub fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
     let lock: UvLock = parse_toml(path, text, "uv.lock")?;
+    if lock.version.is_none() {
+        return Err(InputError::not_a(
+            path,
+            "uv.lock",
+            text,
+            "`version` key",
+            crate::REGENERATE,
+        ));
+    }
     let lines = LineIndex::new(text);
     let mut source = Source::new(SourceKind::Lockfile, path, "uv.lock");
     if let Some(v) = &lock.version {

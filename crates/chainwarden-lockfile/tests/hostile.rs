@@ -184,13 +184,36 @@ fn wrong_shapes_are_errors_naming_the_reason() {
     assert!(e.message.contains("Cargo.lock"), "{}", e.message);
     let e = parse(FileKind::PipfileLock, Path::new("Pipfile.lock"), "[]").unwrap_err();
     assert!(e.message.contains("Pipfile.lock"), "{}", e.message);
-    // Empty files are valid, empty lockfiles.
+    // An empty file, or one without what every lockfile of its format has,
+    // is an error, never an empty source (a gate would pass it as "no
+    // dependencies"). A lockfile that says what it is but locks nothing is
+    // still fine.
     for kind in chainwarden_lockfile::KINDS {
-        let text = if kind == FileKind::PipfileLock {
-            "{}"
-        } else {
-            ""
-        };
+        for text in ["", "\n  \n", "{}", "[]", "x = 1\n", "[tool.x]\ny = 2\n"] {
+            assert!(
+                parse(kind, Path::new("x"), text).is_err(),
+                "{kind:?} accepted {text:?}"
+            );
+        }
+    }
+    let e = parse(FileKind::UvLock, Path::new("uv.lock"), "").unwrap_err();
+    assert!(e.message.contains("the file is empty"), "{}", e.message);
+    let e = parse(FileKind::CargoLock, Path::new("Cargo.lock"), "x = 1\n").unwrap_err();
+    assert!(
+        e.message.contains("line 1: it has no `version`"),
+        "{}",
+        e.message
+    );
+    for (kind, text) in [
+        (FileKind::UvLock, "version = 1\nrevision = 3\n"),
+        (
+            FileKind::PoetryLock,
+            "package = []\n[metadata]\nlock-version = \"2.1\"\n",
+        ),
+        (FileKind::PdmLock, "[metadata]\nlock_version = \"4.5.0\"\n"),
+        (FileKind::PyLock, "lock-version = \"1.0\"\n"),
+        (FileKind::CargoLock, "version = 4\n"),
+    ] {
         assert!(
             parse(kind, Path::new("x"), text)
                 .unwrap()
@@ -198,4 +221,14 @@ fn wrong_shapes_are_errors_naming_the_reason() {
                 .is_empty()
         );
     }
+    assert!(
+        parse(
+            FileKind::PipfileLock,
+            Path::new("Pipfile.lock"),
+            r#"{"_meta": {"pipfile-spec": 6}, "default": {}, "develop": {}}"#
+        )
+        .unwrap()
+        .components
+        .is_empty()
+    );
 }

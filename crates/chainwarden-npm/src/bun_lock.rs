@@ -78,6 +78,15 @@ fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
             "not a valid bun.lock: not a JSON object",
         ));
     }
+    if doc.get("lockfileVersion").is_none() {
+        return Err(InputError::not_a(
+            path,
+            "bun.lock",
+            text,
+            "`lockfileVersion`",
+            "regenerate it with `bun install --save-text-lockfile`",
+        ));
+    }
     let mut source = Source::new(SourceKind::Lockfile, path, "bun.lock");
     if let Some(v) = doc.get("lockfileVersion") {
         source

@@ -86,6 +86,15 @@ pub(crate) fn parse(path: &Path, text: &str, format: &str) -> Result<Collected, 
     }
     let lock: LockFile = serde_json::from_str(text)
         .map_err(|e| InputError::new(path, format!("not a valid {format}: {e}")))?;
+    if lock.lockfile_version.is_none() {
+        return Err(InputError::not_a(
+            path,
+            format,
+            text,
+            "`lockfileVersion`",
+            "regenerate it with `npm install --package-lock-only`",
+        ));
+    }
     let mut source = Source::new(SourceKind::Lockfile, path, format);
     if let Some(v) = lock.lockfile_version {
         source

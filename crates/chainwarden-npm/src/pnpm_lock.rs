@@ -174,6 +174,15 @@ fn parse(path: &Path, text: &str) -> Result<Collected, InputError> {
         .as_ref()
         .map(|r| r.0.clone())
         .unwrap_or_default();
+    if version.is_empty() {
+        return Err(InputError::not_a(
+            path,
+            "pnpm-lock.yaml",
+            text,
+            "`lockfileVersion`",
+            "regenerate it with `pnpm install --lockfile-only`",
+        ));
+    }
     let style = if version.starts_with('5') || version.starts_with('4') {
         KeyStyle::Slash
     } else if version.starts_with('6') {

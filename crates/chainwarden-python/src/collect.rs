@@ -83,6 +83,10 @@ fn component(sd: &SiteDist, editable_hooks: &[PathBuf]) -> Component {
     );
     let p = &mut c.properties;
     p.insert("metadata_format".into(), d.format.as_str().into());
+    if d.from_folder_name {
+        // METADATA could not be read: name and version are the folder's.
+        p.insert("metadata_source".into(), "folder-name".into());
+    }
     if let Some(i) = &d.installer {
         p.insert("installer".into(), i.clone());
     }

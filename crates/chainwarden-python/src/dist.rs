@@ -7,12 +7,15 @@
 
 use chainwarden_core::fsutil;
 use chainwarden_core::inventory::InputError;
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Largest METADATA header block read (the body after it is never read).
-const MAX_METADATA_HEAD: u64 = 4 * 1024 * 1024;
+/// Bytes of a METADATA header block scanned at most (the body after the
+/// block is never read): a bound on work, not on what is kept.
+const MAX_METADATA_BLOCK: u64 = fsutil::MAX_TEXT_FILE;
+/// Longest header line kept whole.
+const MAX_HEADER_LINE: usize = 256 * 1024;
+/// Bytes of header values kept in total (the few fields inventory needs).
+const MAX_METADATA_KEPT: usize = 4 * 1024 * 1024;
 /// Small side files: INSTALLER, direct_url.json, requires.txt.
 const MAX_SIDE_FILE: u64 = 1024 * 1024;
 /// A `License:` field longer than this is a pasted licence text, not a name.
@@ -70,6 +73,12 @@ pub struct InstalledDist {
     pub has_record: bool,
     /// A `REQUESTED` file: the user asked for this distribution by name.
     pub requested: bool,
+    /// What could not be read as written: invalid UTF-8, a bound hit, or a
+    /// METADATA that could not be read at all (then `name` and `version`
+    /// come from the folder name). Reported as input errors.
+    pub problems: Vec<InputError>,
+    /// `name` and `version` come from the folder name, not from METADATA.
+    pub from_folder_name: bool,
 }
 
 /// The headers of an RFC 822-style metadata file, in order.
@@ -87,39 +96,13 @@ impl Headers {
     /// Like [`Headers::parse`], keeping only headers `keep(key, value)`
     /// accepts (inventory needs a handful of the dozens of fields).
     pub fn parse_filtered(text: &str, keep: impl Fn(&str, &str) -> bool) -> Headers {
-        let mut out: Vec<(String, String)> = Vec::new();
-        // Whether the header being continued was kept.
-        let mut current_kept = false;
-        let mut seen_header = false;
+        let mut parser = HeaderParser::default();
         for line in text.lines() {
-            // Only an empty line ends the block: a line of spaces inside a
-            // folded value (a pasted licence text) is a continuation.
-            if line.is_empty() {
+            if parser.line(line, &keep).is_none() {
                 break;
             }
-            if line.starts_with([' ', '\t']) {
-                if !seen_header {
-                    break;
-                }
-                if current_kept && let Some((_, value)) = out.last_mut() {
-                    value.push('\n');
-                    value.push_str(line.trim());
-                }
-                continue;
-            }
-            match line.split_once(':') {
-                Some((key, value)) if !key.is_empty() && !key.contains(char::is_whitespace) => {
-                    seen_header = true;
-                    let value = value.trim();
-                    current_kept = keep(key, value);
-                    if current_kept {
-                        out.push((key.to_string(), value.to_string()));
-                    }
-                }
-                _ => break,
-            }
         }
-        Headers(out)
+        Headers(parser.out)
     }
 
     /// The first value of `key` (case-insensitive), as `email.message` returns it.
@@ -138,54 +121,221 @@ impl Headers {
     }
 }
 
-/// Reads a file up to the end of its header block (the first blank line).
-pub fn read_header_block(path: &Path, limit: u64) -> Result<String, InputError> {
-    let err = |m: String| InputError::new(path, m);
-    let mut file = File::open(path).map_err(|e| err(e.to_string()))?;
-    let mut buf: Vec<u8> = Vec::with_capacity(8192);
-    let mut chunk = [0u8; 8192];
-    let mut searched = 0usize;
+/// The header block, one line at a time: `Key: value` lines, continuation
+/// lines start with white space, the block ends at the first empty line (or
+/// at a line that is not a header, as Python's email parser does).
+#[derive(Debug, Default)]
+struct HeaderParser {
+    out: Vec<(String, String)>,
+    /// Whether the header being continued was kept.
+    current_kept: bool,
+    seen_header: bool,
+}
+
+impl HeaderParser {
+    /// Takes one line (without its line ending). `None` when the block has
+    /// ended; else the bytes of value kept from this line.
+    fn line(&mut self, line: &str, keep: &impl Fn(&str, &str) -> bool) -> Option<usize> {
+        // Only an empty line ends the block: a line of spaces inside a
+        // folded value (a pasted licence text) is a continuation.
+        if line.is_empty() {
+            return None;
+        }
+        if line.starts_with([' ', '\t']) {
+            if !self.seen_header {
+                return None;
+            }
+            if self.current_kept
+                && let Some((_, value)) = self.out.last_mut()
+            {
+                value.push('\n');
+                value.push_str(line.trim());
+                return Some(line.len());
+            }
+            return Some(0);
+        }
+        match line.split_once(':') {
+            Some((key, value)) if !key.is_empty() && !key.contains(char::is_whitespace) => {
+                self.seen_header = true;
+                let value = value.trim();
+                self.current_kept = keep(key, value);
+                if self.current_kept {
+                    self.out.push((key.to_string(), value.to_string()));
+                    return Some(line.len());
+                }
+                Some(0)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The header block of a METADATA / PKG-INFO file as read: the headers kept,
+/// and what could not be read as written (the headers are still usable).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderBlock {
+    pub headers: Headers,
+    /// Invalid UTF-8 (decoded with U+FFFD), a block or a value cut at a bound.
+    pub problems: Vec<String>,
+}
+
+/// Bounds on reading one header block.
+#[derive(Debug, Clone, Copy)]
+pub struct HeaderLimits {
+    /// Bytes of the block scanned at most; the rest is not read.
+    pub max_block: u64,
+    /// Bytes of one line kept; the rest of a longer line is skipped.
+    pub max_line: usize,
+    /// Bytes of kept header values, in total; later headers are dropped.
+    pub max_kept: usize,
+}
+
+impl Default for HeaderLimits {
+    fn default() -> Self {
+        HeaderLimits {
+            max_block: MAX_METADATA_BLOCK,
+            max_line: MAX_HEADER_LINE,
+            max_kept: MAX_METADATA_KEPT,
+        }
+    }
+}
+
+/// Reads the header block (up to the first empty line) from `reader`,
+/// keeping only the headers `keep` accepts. Never fails on content: a
+/// hostile file (an invalid byte, gigabytes of padding headers before
+/// `Name`) still yields the headers that matter, with the problems listed.
+pub fn read_header_block_from(
+    mut reader: impl std::io::BufRead,
+    limits: &HeaderLimits,
+    keep: impl Fn(&str, &str) -> bool,
+) -> std::io::Result<HeaderBlock> {
+    let mut parser = HeaderParser::default();
+    let mut problems = Vec::new();
+    let mut scanned: u64 = 0;
+    let mut kept: usize = 0;
+    let mut line_no: usize = 0;
+    let mut lossy_line: Option<usize> = None;
+    let mut cut_lines = 0usize;
+    let mut line = Vec::new();
     loop {
-        let n = file.read(&mut chunk).map_err(|e| err(e.to_string()))?;
-        if n == 0 {
+        if scanned >= limits.max_block {
+            problems.push(format!(
+                "the header block is larger than {} bytes: only its first {} bytes were read",
+                limits.max_block, limits.max_block
+            ));
             break;
         }
-        buf.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
-        // Look for "\n\n" or "\n\r\n" from just before the new bytes.
-        let from = searched.saturating_sub(2);
-        if let Some(end) = blank_line(buf.get(from..).unwrap_or(&[])) {
-            buf.truncate(from + end);
+        line.clear();
+        let (consumed, complete) = read_line_bounded(&mut reader, &mut line, limits.max_line)?;
+        if consumed == 0 {
             break;
         }
-        searched = buf.len();
-        if buf.len() as u64 > limit {
-            return Err(err(format!(
-                "metadata header block is larger than the {limit}-byte limit"
-            )));
+        scanned += consumed as u64;
+        line_no += 1;
+        if !complete {
+            cut_lines += 1;
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+        }
+        let mut text = String::from_utf8_lossy(&line);
+        if matches!(text, std::borrow::Cow::Owned(_)) && lossy_line.is_none() {
+            lossy_line = Some(line_no);
+        }
+        if line_no == 1
+            && let Some(rest) = text.strip_prefix('\u{feff}')
+        {
+            text = std::borrow::Cow::Owned(rest.to_string());
+        }
+        if kept >= limits.max_kept {
+            // Past the bound on kept values, only look for the block's end.
+            if text.is_empty() {
+                break;
+            }
+            continue;
+        }
+        match parser.line(&text, &keep) {
+            Some(added) => kept += added,
+            None => break,
         }
     }
-    let mut text = String::from_utf8(buf).map_err(|_| err("metadata is not valid UTF-8".into()))?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
+    if let Some(n) = lossy_line {
+        problems.push(format!(
+            "not valid UTF-8 (first at line {n}): read with replacement characters"
+        ));
     }
-    Ok(text)
+    if cut_lines > 0 {
+        problems.push(format!(
+            "{cut_lines} line(s) longer than {} bytes: only their start was read",
+            limits.max_line
+        ));
+    }
+    if kept >= limits.max_kept {
+        problems.push(format!(
+            "the headers read add up to more than {} bytes: later headers were not kept",
+            limits.max_kept
+        ));
+    }
+    Ok(HeaderBlock {
+        headers: Headers(parser.out),
+        problems,
+    })
 }
 
-/// Offset just past the first `\n` that is followed by an empty line.
-fn blank_line(bytes: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    while let Some(p) = memchr_nl(bytes.get(i..)?) {
-        let at = i + p + 1;
-        match bytes.get(at..) {
-            Some([b'\n', ..]) | Some([b'\r', b'\n', ..]) => return Some(at),
-            _ => i = at,
+/// Reads one line (up to and including `\n`) into `buf`, keeping at most
+/// `max` bytes and skipping the rest. Returns the bytes consumed and
+/// whether the whole line was kept.
+fn read_line_bounded(
+    reader: &mut impl std::io::BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut consumed = 0usize;
+    let mut complete = true;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((consumed, complete));
+        }
+        let (chunk, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (&available[..=i], true),
+            None => (available, false),
+        };
+        let room = max.saturating_sub(buf.len());
+        if chunk.len() > room {
+            complete = false;
+        }
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let n = chunk.len();
+        reader.consume(n);
+        consumed += n;
+        if done {
+            return Ok((consumed, complete));
         }
     }
-    None
 }
 
-fn memchr_nl(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
+/// Reads the header block of the file at `path` (a regular file only; see
+/// [`read_header_block_from`]).
+pub fn read_header_block(
+    path: &Path,
+    limits: &HeaderLimits,
+    keep: impl Fn(&str, &str) -> bool,
+) -> Result<HeaderBlock, InputError> {
+    let file = fsutil::open_regular(path).map_err(|e| InputError::new(path, e.to_string()))?;
+    read_header_block_from(
+        std::io::BufReader::with_capacity(64 * 1024, file),
+        limits,
+        keep,
+    )
+    .map_err(|e| InputError::new(path, e.to_string()))
 }
 
 /// Converts egg-info `requires.txt` (sections `[extra]`, `[:marker]`,
@@ -232,61 +382,56 @@ pub fn requires_txt_to_requires_dist(text: &str) -> Vec<String> {
 
 impl InstalledDist {
     /// Reads the metadata at `info_path`. Errors name the file.
+    ///
+    /// A METADATA that cannot be read (missing, not a regular file, no
+    /// `Name`) still yields a distribution when the folder name carries a
+    /// name and a version (`litellm-1.82.7.dist-info`): an attacker who
+    /// breaks the file must not hide the package. The failure is listed in
+    /// [`InstalledDist::problems`].
     pub fn read(info_path: &Path, format: MetadataFormat) -> Result<InstalledDist, InputError> {
         let is_dir = info_path.is_dir();
         if !is_dir && !info_path.is_file() {
             return Err(InputError::new(info_path, "not a regular file or folder"));
         }
-        // List the folder once instead of probing each optional file. Only
-        // regular files count: opening a FIFO named METADATA would block.
+        // List the folder once instead of probing each optional file. Every
+        // entry but a folder counts: a FIFO named METADATA is reported when
+        // opened (without blocking), not passed over in silence.
         let present: Vec<String> = if is_dir {
             std::fs::read_dir(info_path)
                 .map_err(|e| InputError::new(info_path, e.to_string()))?
                 .flatten()
-                .filter(|e| {
-                    e.file_type()
-                        .is_ok_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()))
-                })
+                .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
                 .filter_map(|e| e.file_name().into_string().ok())
                 .collect()
         } else {
             Vec::new()
         };
         let has = |n: &str| present.iter().any(|p| p == n);
-        let metadata_path = if !is_dir {
-            info_path.to_path_buf()
-        } else if has("METADATA") {
-            info_path.join("METADATA")
-        } else if has("PKG-INFO") {
-            info_path.join("PKG-INFO")
-        } else {
-            return Err(InputError::new(
-                info_path,
-                "no METADATA or PKG-INFO file in this metadata folder",
-            ));
+        let mut problems = Vec::new();
+        let mut from_folder_name = false;
+        let mut fallback = |e: InputError, problems: &mut Vec<InputError>| {
+            from_folder_name = true;
+            fallback_headers(info_path, e, problems)
         };
-        let head = read_header_block(&metadata_path, MAX_METADATA_HEAD)?;
-        let headers = Headers::parse_filtered(&head, |key, value| {
-            const WANTED: [&str; 6] = [
-                "Name",
-                "Version",
-                "Requires-Dist",
-                "Summary",
-                "License",
-                "License-Expression",
-            ];
-            WANTED.iter().any(|w| w.eq_ignore_ascii_case(key))
-                || (key.eq_ignore_ascii_case("Classifier") && value.starts_with("License ::"))
-        });
-        let name = match headers.get("Name") {
-            Some(n) if !n.trim().is_empty() => n.trim().to_string(),
-            _ => {
-                return Err(InputError::new(
-                    &metadata_path,
-                    "metadata has no `Name` field",
-                ));
+        let headers = match read_metadata(info_path, is_dir, &has) {
+            Ok((metadata_path, block)) => {
+                problems.extend(
+                    block
+                        .problems
+                        .into_iter()
+                        .map(|m| InputError::new(&metadata_path, m)),
+                );
+                match block.headers.get("Name") {
+                    Some(n) if !n.trim().is_empty() => block.headers,
+                    _ => {
+                        let e = InputError::new(&metadata_path, "metadata has no `Name` field");
+                        fallback(e, &mut problems)?
+                    }
+                }
             }
+            Err(e) => fallback(e, &mut problems)?,
         };
+        let name = headers.get("Name").unwrap_or("").trim().to_string();
         let version = headers.get("Version").unwrap_or("").trim().to_string();
         let mut requires_dist: Vec<String> = headers
             .get_all("Requires-Dist")
@@ -329,8 +474,83 @@ impl InstalledDist {
             direct_url,
             has_record: has("RECORD") || has("installed-files.txt"),
             requested: has("REQUESTED"),
+            problems,
+            from_folder_name,
         })
     }
+}
+
+/// The METADATA (or PKG-INFO) of a metadata folder or egg-info file, and
+/// the headers inventory needs from it.
+fn read_metadata(
+    info_path: &Path,
+    is_dir: bool,
+    has: &impl Fn(&str) -> bool,
+) -> Result<(PathBuf, HeaderBlock), InputError> {
+    let metadata_path = if !is_dir {
+        info_path.to_path_buf()
+    } else if has("METADATA") {
+        info_path.join("METADATA")
+    } else if has("PKG-INFO") {
+        info_path.join("PKG-INFO")
+    } else {
+        return Err(InputError::new(
+            info_path,
+            "no METADATA or PKG-INFO file in this metadata folder",
+        ));
+    };
+    let block = read_header_block(&metadata_path, &HeaderLimits::default(), |key, value| {
+        const WANTED: [&str; 6] = [
+            "Name",
+            "Version",
+            "Requires-Dist",
+            "Summary",
+            "License",
+            "License-Expression",
+        ];
+        WANTED.iter().any(|w| w.eq_ignore_ascii_case(key))
+            || (key.eq_ignore_ascii_case("Classifier") && value.starts_with("License ::"))
+    })?;
+    Ok((metadata_path, block))
+}
+
+/// Name and version from a metadata folder's name (`name-version.dist-info`,
+/// `name-version-py3.11.egg-info`), when its METADATA could not say: the
+/// error joins `problems`. Without a version in the name, the error stands.
+fn fallback_headers(
+    info_path: &Path,
+    error: InputError,
+    problems: &mut Vec<InputError>,
+) -> Result<Headers, InputError> {
+    let Some((name, version)) = name_version_from_folder(info_path) else {
+        return Err(error);
+    };
+    problems.push(InputError::new(
+        error.path,
+        format!(
+            "{}; the package is listed as {name} {version}, from its folder name",
+            error.message
+        ),
+    ));
+    Ok(Headers(vec![
+        ("Name".to_string(), name),
+        ("Version".to_string(), version),
+    ]))
+}
+
+/// `(name, version)` of a `name-version[-…].dist-info|egg-info` folder name.
+pub fn name_version_from_folder(info_path: &Path) -> Option<(String, String)> {
+    let file = info_path.file_name()?.to_str()?;
+    let lower = file.to_ascii_lowercase();
+    let stem = if lower.ends_with(".dist-info") || lower.ends_with(".egg-info") {
+        file.rsplit_once('.')?.0
+    } else {
+        return None;
+    };
+    let mut parts = stem.split('-');
+    let name = parts.next().filter(|n| !n.is_empty())?;
+    let version = parts.next().filter(|v| !v.is_empty())?;
+    Some((name.to_string(), version.to_string()))
 }
 
 fn license(h: &Headers) -> Option<String> {
@@ -427,25 +647,58 @@ mod tests {
         assert_eq!(h.get("Version"), None);
     }
 
+    fn all(_: &str, _: &str) -> bool {
+        true
+    }
+
     #[test]
     fn header_block_stops_at_blank_line() {
         let t = tempfile::tempdir().unwrap();
         let p = t.path().join("METADATA");
-        let mut body = String::from("Name: x\r\nVersion: 1\r\n\r\n");
+        let mut body = String::from("\u{feff}Name: x\r\nVersion: 1\r\n\r\n");
         body.push_str(&"long description\n".repeat(10_000));
         fs::write(&p, &body).unwrap();
-        let head = read_header_block(&p, 1024).unwrap();
-        assert_eq!(Headers::parse(&head).get("Version"), Some("1"));
-        fs::write(&p, "Name: x\n".repeat(1000)).unwrap();
-        let e = read_header_block(&p, 1024).unwrap_err();
-        assert!(e.message.contains("larger than"), "{}", e.message);
-        fs::write(&p, b"Name: \xff\n").unwrap();
-        assert!(
-            read_header_block(&p, 1024)
-                .unwrap_err()
-                .message
-                .contains("UTF-8")
-        );
+        let block = read_header_block(&p, &HeaderLimits::default(), all).unwrap();
+        assert_eq!(block.headers.get("Name"), Some("x"));
+        assert_eq!(block.headers.get("Version"), Some("1"));
+        assert!(block.problems.is_empty(), "{:?}", block.problems);
+    }
+
+    #[test]
+    fn hostile_header_blocks_still_give_the_name() {
+        let limits = HeaderLimits {
+            max_block: 4096,
+            max_line: 64,
+            max_kept: 256,
+        };
+        let read = |bytes: &[u8]| {
+            read_header_block_from(bytes, &limits, |k, _| {
+                k.eq_ignore_ascii_case("Name") || k.eq_ignore_ascii_case("Version")
+            })
+            .unwrap()
+        };
+        // One invalid byte: decoded with a replacement character, reported.
+        let b = read(b"Name: litellm\nSummary: caf\xe9\nVersion: 1.82.7\n\n");
+        assert_eq!(b.headers.get("Name"), Some("litellm"));
+        assert_eq!(b.headers.get("Version"), Some("1.82.7"));
+        assert!(b.problems[0].contains("UTF-8"), "{:?}", b.problems);
+        // Padding headers that are not kept cost no memory and do not hide Name.
+        let mut padded = b"Version: 1.82.7\n".to_vec();
+        padded.extend("X-Pad: yyyyyyyyyyyyyyyyyyyy\n".repeat(100).as_bytes());
+        padded.extend(b"Name: litellm\n\nbody");
+        let b = read(&padded);
+        assert_eq!(b.headers.get("Name"), Some("litellm"));
+        // A long line is cut, not kept whole.
+        let long = format!("Name: {}\nVersion: 1\n", "n".repeat(500));
+        let b = read(long.as_bytes());
+        assert_eq!(b.headers.get("Name").map(str::len), Some(58));
+        assert_eq!(b.headers.get("Version"), Some("1"));
+        assert!(b.problems.iter().any(|p| p.contains("longer than")));
+        // A block past the scan bound: what came before is kept, and said.
+        let huge = format!("Name: a\n{}", "X-Pad: y\n".repeat(1000));
+        let b = read(huge.as_bytes());
+        assert_eq!(b.headers.get("Name"), Some("a"));
+        assert!(b.problems.iter().any(|p| p.contains("larger than 4096")));
     }
 
     #[test]
@@ -488,7 +741,8 @@ mod tests {
     #[test]
     fn bad_metadata_names_the_file() {
         let t = tempfile::tempdir().unwrap();
-        let d = t.path().join("x-1.dist-info");
+        // No version in the folder name: nothing to fall back on.
+        let d = t.path().join("x.dist-info");
         fs::create_dir_all(&d).unwrap();
         let e = InstalledDist::read(&d, MetadataFormat::DistInfo).unwrap_err();
         assert_eq!(e.path, d);
@@ -496,6 +750,30 @@ mod tests {
         let e = InstalledDist::read(&d, MetadataFormat::DistInfo).unwrap_err();
         assert_eq!(e.path, d.join("METADATA"));
         assert!(e.message.contains("Name"));
+    }
+
+    #[test]
+    fn unreadable_metadata_falls_back_on_the_folder_name() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path().join("litellm-1.82.7.dist-info");
+        fs::create_dir_all(&d).unwrap();
+        let dist = InstalledDist::read(&d, MetadataFormat::DistInfo).unwrap();
+        assert_eq!(
+            (dist.name.as_str(), dist.version.as_str()),
+            ("litellm", "1.82.7")
+        );
+        assert_eq!(dist.problems.len(), 1);
+        assert!(dist.problems[0].message.contains("no METADATA"));
+        assert!(dist.problems[0].message.contains("folder name"));
+        fs::write(d.join("METADATA"), "Version: 9\nSummary: no name\n").unwrap();
+        let dist = InstalledDist::read(&d, MetadataFormat::DistInfo).unwrap();
+        assert_eq!(dist.version, "1.82.7");
+        assert_eq!(dist.problems[0].path, d.join("METADATA"));
+        assert_eq!(
+            name_version_from_folder(Path::new("x/foo_bar-2.0-py3.11.egg-info")),
+            Some(("foo_bar".into(), "2.0".into()))
+        );
+        assert_eq!(name_version_from_folder(Path::new("x/EGG-INFO")), None);
     }
 
     #[test]
@@ -508,9 +786,14 @@ mod tests {
             .status()
             .unwrap();
         assert!(status.success());
-        // Returns at once with an error instead of blocking on the FIFO.
-        let e = InstalledDist::read(&d, MetadataFormat::DistInfo).unwrap_err();
-        assert!(e.message.contains("no METADATA"), "{}", e.message);
+        // Returns at once (no writer would ever come) and says what it is.
+        let dist = InstalledDist::read(&d, MetadataFormat::DistInfo).unwrap();
+        assert_eq!(dist.name, "x");
+        assert!(
+            dist.problems[0].message.contains("FIFO"),
+            "{}",
+            dist.problems[0].message
+        );
     }
 
     #[test]

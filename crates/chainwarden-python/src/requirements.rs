@@ -128,6 +128,18 @@ fn read_file(
             return;
         }
     };
+    if text.trim().is_empty() {
+        // A zero-byte file may be a truncated one: say so. A file with only
+        // comments is an intended "no requirements".
+        out.errors.push(InputError::not_a(
+            path,
+            "requirements file",
+            &text,
+            "",
+            "if it is empty on purpose, say so with a comment (`# no dependencies`)",
+        ));
+        return;
+    }
     out.files.push(path.to_path_buf());
     for found in redact::scan_lines(&text, path) {
         redact::record(&mut out.credentials, found);

@@ -99,7 +99,8 @@ pub fn list_site_dir(site_dir: &Path, boundary: Option<&Path>) -> Result<SiteLis
     let mut index: HashMap<String, usize> = HashMap::new();
     for (c, r) in candidates.into_iter().zip(read) {
         match r {
-            Ok(dist) => {
+            Ok(mut dist) => {
+                errors.append(&mut dist.problems);
                 let key = pep503(&dist.name);
                 if let Some(&i) = index.get(&key) {
                     if let Some(winner) = dists.get_mut(i) {

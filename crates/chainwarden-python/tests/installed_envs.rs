@@ -23,6 +23,9 @@ fn assert_matches_pip_list(venv: &Path, c: &Collected) {
     let mut ours: Vec<(String, String)> = c
         .components
         .iter()
+        // pip skips a distribution whose METADATA it cannot read; we list it
+        // under its folder's name, marked, so it cannot hide.
+        .filter(|c| !c.properties.contains_key("metadata_source"))
         .map(|c| (c.display_name.clone(), c.package.version.clone()))
         .collect();
     ours.sort();
@@ -273,8 +276,15 @@ fn bad_metadata_is_an_error_and_the_rest_still_inventories() {
     std::fs::write(bad.join("METADATA"), b"Name: bad\nVersion: \xff\xfe\n").unwrap();
     let (c, errors) = collect_site_dir(&sp);
     let c = c.unwrap();
-    assert_eq!(c.components.len(), 1);
-    assert_eq!(c.components[0].package.name, "good");
+    // The invalid bytes are replaced: the package is still listed.
+    assert_eq!(c.components.len(), 2);
+    let names: Vec<(&str, &str)> = c
+        .components
+        .iter()
+        .map(|c| (c.package.name.as_str(), c.package.version.as_str()))
+        .collect();
+    assert!(names.contains(&("good", "1.0")), "{names:?}");
+    assert!(names.contains(&("bad", "\u{fffd}\u{fffd}")), "{names:?}");
     assert_eq!(c.source.python_version.as_deref(), Some("3.12"));
     assert_eq!(c.source.properties["environment_kind"], "system");
     assert_eq!(errors.len(), 2, "{errors:?}");
@@ -307,6 +317,8 @@ fn doctored_site_dir_matches_pip_list() {
             .iter()
             .any(|e| e.path == sp.join("empty-1.0.dist-info"))
     );
+    let empty = find(&c, "empty");
+    assert_eq!(empty.properties["metadata_source"], "folder-name");
     assert!(
         errors
             .iter()

@@ -103,6 +103,9 @@ pub struct RenderOptions {
     pub color: bool,
     /// Target width of the table, in columns.
     pub width: usize,
+    /// List the components in the table. A gate's log shows findings and a
+    /// summary; JSON and the SBOMs always carry the inventory.
+    pub inventory: bool,
 }
 
 impl Default for RenderOptions {
@@ -110,6 +113,7 @@ impl Default for RenderOptions {
         RenderOptions {
             color: false,
             width: 100,
+            inventory: true,
         }
     }
 }

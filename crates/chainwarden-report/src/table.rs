@@ -38,8 +38,10 @@ pub fn write(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write) 
     }
     writeln!(out)?;
     write_findings(report, &style, width, out)?;
-    writeln!(out)?;
-    write_components(report, &style, width, out)?;
+    if options.inventory {
+        writeln!(out)?;
+        write_components(report, &style, width, out)?;
+    }
     if !inv.errors.is_empty() {
         writeln!(out)?;
         writeln!(

@@ -1,51 +1,46 @@
 //! Hostile inputs, generated cheaply: archives that explode, nest, lie or
 //! break off, built in memory in milliseconds and small on disk.
 //!
-//! The bombs repeat one deflate chunk: 1 MiB of zeros compressed after a full
-//! flush starts and ends on a byte boundary with no back-reference before
-//! it, so the same bytes appended N times inflate to N MiB (deflate's best
-//! ratio is about 1000:1; a GiB costs about 1 MiB).
+//! The bombs repeat one deflate chunk: 1 MiB of one byte compressed after a
+//! full flush starts and ends on a byte boundary with no back-reference
+//! before it, so the same bytes appended N times inflate to N MiB (deflate's
+//! best ratio is about 1000:1; a GiB costs about 1 MiB).
 
 use flate2::{Compress, Compression, Crc, FlushCompress};
 use std::io::{Cursor, Write};
 
 const MIB: usize = 1024 * 1024;
 
-/// One deflate chunk inflating to 1 MiB of zeros, and its CRC-32.
-fn zero_chunk() -> (Vec<u8>, Crc) {
-    let zeros = vec![0u8; MIB];
+/// `data` deflated by a fresh compressor and ended with a full flush: it
+/// starts and ends on a byte boundary and refers to nothing before it, so
+/// such chunks concatenate into one valid stream.
+fn flushed_chunk(data: &[u8]) -> Vec<u8> {
     let mut c = Compress::new(Compression::best(), false);
-    let mut out = Vec::with_capacity(64 * 1024);
-    c.compress_vec(&zeros, &mut out, FlushCompress::Full)
+    let mut out = Vec::with_capacity(data.len() / 100 + 64 * 1024);
+    c.compress_vec(data, &mut out, FlushCompress::Full)
         .expect("deflate");
-    assert_eq!(c.total_in() as usize, MIB, "the chunk buffer was too small");
-    let mut crc = Crc::new();
-    crc.update(&zeros);
-    (out, crc)
+    assert_eq!(c.total_in() as usize, data.len(), "chunk buffer too small");
+    out
 }
 
-/// A raw deflate stream of `mib` MiB of zeros, and the CRC-32 of what it inflates to.
-pub fn deflated_zeros(mib: usize) -> (Vec<u8>, u32) {
-    let (chunk, one) = zero_chunk();
-    let mut stream = Vec::with_capacity(chunk.len() * mib + 2);
+/// A raw deflate stream of `prefix` then `mib` MiB of the byte `fill`, with
+/// the CRC-32 and length of what it inflates to.
+pub fn deflated(prefix: &[u8], fill: u8, mib: usize) -> (Vec<u8>, u32, u64) {
+    let block = vec![fill; MIB];
+    let chunk = flushed_chunk(&block);
+    let mut one = Crc::new();
+    one.update(&block);
+    let mut stream = flushed_chunk(prefix);
+    stream.reserve(chunk.len() * mib + 2);
     let mut crc = Crc::new();
+    crc.update(prefix);
     for _ in 0..mib {
         stream.extend_from_slice(&chunk);
         crc.combine(&one);
     }
     // An empty final block with fixed codes.
     stream.extend_from_slice(&[0x03, 0x00]);
-    (stream, crc.sum())
-}
-
-/// A gzip stream of `mib` MiB of zeros.
-pub fn gzip_zeros(mib: usize) -> Vec<u8> {
-    let (deflate, crc) = deflated_zeros(mib);
-    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
-    out.extend_from_slice(&deflate);
-    out.extend_from_slice(&crc.to_le_bytes());
-    out.extend_from_slice(&((mib * MIB) as u32).to_le_bytes());
-    out
+    (stream, crc.sum(), (prefix.len() + mib * MIB) as u64)
 }
 
 /// How a zip bomb states its members' sizes.
@@ -62,9 +57,9 @@ pub enum Declared {
 /// local entry (overlapping members, as real zip bombs do), so the file
 /// holds one compressed stream: ten 1 GiB members take about 1 MiB.
 pub fn zip_bomb(entries: usize, mib_each: usize, declared: Declared) -> Vec<u8> {
-    let (data, crc) = deflated_zeros(mib_each);
+    let (data, crc, len) = deflated(b"", 0, mib_each);
     let size = match declared {
-        Declared::Honest => u32::try_from(mib_each * MIB).expect("under 4 GiB (no zip64)"),
+        Declared::Honest => u32::try_from(len).expect("under 4 GiB (no zip64)"),
         Declared::Lying => 100,
     };
     let csize = u32::try_from(data.len()).expect("under 4 GiB");
@@ -78,6 +73,27 @@ pub fn zip_bomb(entries: usize, mib_each: usize, declared: Declared) -> Vec<u8> 
         central_header(&mut z, name.as_bytes(), 8, crc, csize, size, 0);
     }
     end_of_central_directory(&mut z, entries, cd_start);
+    z
+}
+
+/// An OSV export zip of `records` (entry name, JSON), each padded with
+/// `pad_mib` MiB of spaces after the JSON (still one valid record): about
+/// 1 KiB on disk per MiB of padding.
+pub fn padded_osv_zip(records: &[(String, Vec<u8>)], pad_mib: usize) -> Vec<u8> {
+    let mut z = Vec::new();
+    let mut central = Vec::new();
+    for (name, json) in records {
+        let (data, crc, len) = deflated(json, b' ', pad_mib);
+        let csize = u32::try_from(data.len()).expect("under 4 GiB");
+        let size = u32::try_from(len).expect("under 4 GiB");
+        let offset = u32::try_from(z.len()).expect("under 4 GiB");
+        local_header(&mut z, name.as_bytes(), 8, crc, csize, size);
+        z.extend_from_slice(&data);
+        central_header(&mut central, name.as_bytes(), 8, crc, csize, size, offset);
+    }
+    let cd_start = z.len();
+    z.extend_from_slice(&central);
+    end_of_central_directory(&mut z, records.len(), cd_start);
     z
 }
 

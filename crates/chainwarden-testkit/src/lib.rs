@@ -9,6 +9,7 @@
 #![allow(clippy::print_stderr)]
 
 pub mod hostile;
+pub mod http;
 pub mod schema;
 
 use sha2::{Digest, Sha256};
@@ -69,6 +70,34 @@ pub fn build_once(dir: &Path, f: impl FnOnce(&Path)) -> PathBuf {
     }
     lock.unlock().expect("unlock fixture");
     dir.to_path_buf()
+}
+
+/// Runs `cmd` under `/usr/bin/time` (Debian package `time`; `.ci/run`
+/// installs it) and returns its peak resident memory in MiB and its status.
+/// Its output is discarded.
+pub fn peak_rss_mib(cmd: &Command) -> (u64, std::process::ExitStatus) {
+    let t = tempfile::tempdir().expect("tempdir");
+    let report = t.path().join("rss");
+    let status = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&report)
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("/usr/bin/time (Debian package `time`)");
+    let text = fs::read_to_string(&report).expect("time's report");
+    let kib: u64 = text
+        .trim()
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("time's report: {text}"));
+    (kib / 1024, status)
 }
 
 /// Runs a command, panicking with its output when it fails.

@@ -34,8 +34,27 @@ pub(crate) fn select(
             }
         }
         let (db, report) = AdvisoryDb::from_sources(&args.advisories);
-        for e in &report.errors {
-            notes.push(format!("advisory skipped: {}: {}", e.file, e.reason));
+        if let Some(s) = report.empty_sources().next() {
+            let why = report
+                .errors_of(&s.location)
+                .next()
+                .map_or("no OSV record in it", |e| e.reason.as_str());
+            anyhow::bail!("{}: no valid advisory record ({why})", s.location);
+        }
+        for s in &report.sources {
+            let listed: Vec<String> = report
+                .errors_of(&s.location)
+                .take(3)
+                .map(|e| format!("{}: {}", e.file, e.reason))
+                .collect();
+            if !listed.is_empty() {
+                notes.push(format!(
+                    "{} advisory record(s) of {} skipped as invalid, first: {}",
+                    s.errors,
+                    s.location,
+                    listed.join("; ")
+                ));
+            }
         }
         Some(db)
     } else if let Some(path) = &args.db {

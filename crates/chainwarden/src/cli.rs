@@ -13,7 +13,10 @@ use std::path::PathBuf;
     long_about = "chainwarden inventories Python environments and lockfiles (and npm, Cargo, CI workflows), \
 matches them offline against OSV advisories (malicious packages included) and CISA KEV, and audits \
 start-up hooks such as the `litellm_init.pth` stealer of 2026-03-24.\n\n\
-Exit codes: 0 = nothing at or above --fail-on, 1 = findings at or above it, 2 = usage or input error.",
+Exit codes: 0 = everything asked was read and nothing is at or above --fail-on (default high); \
+1 = a finding at or above it (what could not be read is a finding: `input/*`, `archive/*`; under \
+fail-closed, the default of `check`, `inspect` and `verify`, it is at least high); 2 = chainwarden could not do \
+the job at all (usage error, invalid configuration, a named path that does not exist or cannot be opened).",
     after_help = "Examples:\n  chainwarden scan .                       inventory + advisories + hooks under the current folder\n  chainwarden scan ~/.venvs --format cyclonedx --output sbom.json\n  chainwarden why urllib3 .venv            which installed package pulled in urllib3?\n  chainwarden verify .venv                 re-hash every installed file against RECORD\n  chainwarden db status                    which advisory data is in use, and how old"
 )]
 pub(crate) struct Cli {
@@ -102,6 +105,52 @@ pub(crate) struct OutputArgs {
     /// Colour the table: auto (when standard output is a terminal), always, never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub(crate) color: String,
+    /// What could not be read (an unreadable or malformed file, a skipped tree) is at least
+    /// `high`, so it fails the run [default for `check`, `inspect` and `verify`, or `[scan] fail-closed`].
+    #[arg(long, overrides_with = "fail_open")]
+    pub(crate) fail_closed: bool,
+    /// Report what could not be read at its own severity (low) without failing the run
+    /// [default for `scan` and `exposure`].
+    #[arg(long, overrides_with = "fail_closed")]
+    pub(crate) fail_open: bool,
+    /// List every component in the table [default for `scan`; `check` and `verify` print
+    /// findings and a summary, and `--format json` or an SBOM always has the inventory].
+    #[arg(long, overrides_with = "no_inventory")]
+    pub(crate) inventory: bool,
+    /// Leave the component list out of the table.
+    #[arg(long, overrides_with = "inventory")]
+    pub(crate) no_inventory: bool,
+}
+
+impl OutputArgs {
+    /// `--fail-closed` / `--fail-open`, if given.
+    pub(crate) fn fail_closed_flag(&self) -> Option<bool> {
+        match (self.fail_closed, self.fail_open) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+
+    /// `--inventory` / `--no-inventory`, if given.
+    pub(crate) fn inventory_flag(&self) -> Option<bool> {
+        match (self.inventory, self.no_inventory) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// What the discovery walk leaves out.
+#[derive(Debug, Args)]
+pub(crate) struct ExcludeArgs {
+    /// Leave paths matching GLOB out of the walk (repeatable; added to `[scan] exclude`).
+    /// Relative to the scanned folder, as in .gitignore: `fixtures` or `*.in` match at any
+    /// depth, `test/requirements/*.in` is anchored, `**` crosses folders. Every exclusion is
+    /// reported (rule `input/excluded`).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub(crate) exclude: Vec<String>,
 }
 
 /// Which advisory data to use.
@@ -132,6 +181,8 @@ pub(crate) struct ScanArgs {
     #[arg(long)]
     pub(crate) deep: bool,
     #[command(flatten)]
+    pub(crate) exclude: ExcludeArgs,
+    #[command(flatten)]
     pub(crate) advisory: AdvisoryArgs,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
@@ -145,6 +196,8 @@ pub(crate) struct CheckArgs {
     /// The repository to check [default: .].
     #[arg(value_name = "PATH")]
     pub(crate) path: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) exclude: ExcludeArgs,
     #[command(flatten)]
     pub(crate) advisory: AdvisoryArgs,
     #[command(flatten)]

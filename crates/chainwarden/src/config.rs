@@ -29,6 +29,11 @@ struct RawConfig {
 struct RawScan {
     fail_on: Option<String>,
     max_advisory_age_days: Option<u32>,
+    /// What could not be read fails the run (at least `high`).
+    fail_closed: Option<bool>,
+    /// Globs of paths the walk leaves out (see `discover::Exclude`).
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +67,10 @@ pub(crate) struct Config {
     pub(crate) path: Option<PathBuf>,
     pub(crate) fail_on: Option<Severity>,
     pub(crate) max_advisory_age_days: Option<u32>,
+    /// `[scan] fail-closed`; `None` leaves each command's default.
+    pub(crate) fail_closed: Option<bool>,
+    /// `[scan] exclude`, validated globs.
+    pub(crate) exclude: Vec<String>,
     pub(crate) policy: chainwarden_policy::PolicyConfig,
     pub(crate) ignores: Vec<IgnoreEntry>,
     /// `[classify]`: what the data-classification engine looks for, and the class policy.
@@ -86,6 +95,14 @@ impl Config {
             .map(|s| s.parse::<Severity>())
             .transpose()
             .map_err(|e| anyhow::anyhow!("{}: [scan] fail-on: {e}", path.display()))?;
+        let mut exclude = Vec::new();
+        for pattern in raw.scan.exclude {
+            let line = line_of(text, pattern.span().start);
+            let pattern = pattern.into_inner();
+            chainwarden_core::discover::Exclude::new(std::slice::from_ref(&pattern))
+                .map_err(|e| anyhow::anyhow!("{}:{line}: [scan] exclude: {e}", path.display()))?;
+            exclude.push(pattern);
+        }
         let mut ignores = Vec::new();
         for entry in raw.ignore {
             let line = line_of(text, entry.span().start);
@@ -122,6 +139,8 @@ impl Config {
             path: Some(path.to_path_buf()),
             fail_on,
             max_advisory_age_days: raw.scan.max_advisory_age_days,
+            fail_closed: raw.scan.fail_closed,
+            exclude,
             policy: raw.policy,
             ignores,
         })
@@ -336,5 +355,28 @@ expires = "2099-01-01"
         );
         let err = Config::parse(Path::new("c.toml"), "[scan]\nfail_on = 'x'\n").unwrap_err();
         assert!(format!("{err:#}").contains("unknown field"), "{err:#}");
+        let err =
+            Config::parse(Path::new("c.toml"), "[scan]\n\nfail-closed = 'yes'\n").unwrap_err();
+        let err = format!("{err:#}");
+        assert!(
+            err.contains("line 3") && err.contains("fail-closed"),
+            "{err}"
+        );
+        let err = Config::parse(
+            Path::new("c.toml"),
+            "[scan]\nexclude = [\n  'ok/**',\n  'a[b',\n]\n",
+        )
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").contains("c.toml:4: [scan] exclude: `a[b`"),
+            "{err:#}"
+        );
+        let cfg = Config::parse(
+            Path::new("c.toml"),
+            "[scan]\nfail-closed = false\nexclude = ['test/**']\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.fail_closed, Some(false));
+        assert_eq!(cfg.exclude, ["test/**"]);
     }
 }

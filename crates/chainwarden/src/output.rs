@@ -18,7 +18,7 @@ pub(crate) fn format_of(f: FormatArg) -> Format {
 }
 
 /// Renders `report` to `--output FILE` or standard output.
-pub(crate) fn write(args: &OutputArgs, report: &Report<'_>) -> Result<()> {
+pub(crate) fn write(args: &OutputArgs, report: &Report<'_>, inventory: bool) -> Result<()> {
     let format = format_of(args.format);
     match &args.output {
         Some(path) => {
@@ -28,11 +28,12 @@ pub(crate) fn write(args: &OutputArgs, report: &Report<'_>) -> Result<()> {
                 report,
                 &RenderOptions {
                     color: false,
+                    inventory,
                     ..Default::default()
                 },
                 &mut buf,
             )?;
-            std::fs::write(path, buf)
+            write_file(path, &buf)
                 .with_context(|| format!("could not write the report to {}", path.display()))?;
         }
         None => {
@@ -49,6 +50,7 @@ pub(crate) fn write(args: &OutputArgs, report: &Report<'_>) -> Result<()> {
                 report,
                 &RenderOptions {
                     color,
+                    inventory,
                     ..Default::default()
                 },
                 &mut lock,
@@ -56,6 +58,53 @@ pub(crate) fn write(args: &OutputArgs, report: &Report<'_>) -> Result<()> {
             lock.flush()?;
         }
     }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` without ever writing through a symlink there (a
+/// link planted in a repository could point at `~/.bashrc`): the report goes
+/// to a new file in the same folder, renamed over `path` once complete, and a
+/// symlink or special file at `path` is refused.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let mut mode = 0o644;
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if meta.file_type().is_symlink() {
+            anyhow::bail!(
+                "{} is a symbolic link: chainwarden never writes through a link at --output; \
+                 remove the link or name another file",
+                path.display()
+            );
+        }
+        if !meta.is_file() {
+            anyhow::bail!(
+                "{} is not a regular file: --output replaces only regular files",
+                path.display()
+            );
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            mode = meta.permissions().mode() & 0o7777;
+        }
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".chainwarden-report-")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    // rename(2) replaces the directory entry; it never follows a link there.
+    tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
@@ -125,11 +174,24 @@ pub(crate) struct Finish<'a> {
     pub(crate) targets: &'a [std::path::PathBuf],
     pub(crate) notes: Vec<String>,
     pub(crate) advisory_data: Option<chainwarden_report::DataInfo>,
+    /// The command is a gate: fail-closed and no component list in the
+    /// table, unless the flags or `[scan] fail-closed` say otherwise.
+    pub(crate) gate: bool,
 }
 
 impl Finish<'_> {
     pub(crate) fn report(self, findings: Vec<Finding>) -> anyhow::Result<u8> {
         let today = self.now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let mut findings = findings;
+        crate::pipeline::AsGiven::new(self.targets).findings(&mut findings);
+        let fail_closed = self
+            .args
+            .fail_closed_flag()
+            .or(self.config.fail_closed)
+            .unwrap_or(self.gate);
+        if fail_closed {
+            raise_unread(&mut findings);
+        }
         let mut applied = crate::config::apply_ignores(self.config, findings, today);
         crate::cmd::scan::sort(&mut applied.kept);
         let all_rules = crate::rules::all();
@@ -159,8 +221,43 @@ impl Finish<'_> {
                 applied.ignored.len()
             ));
         }
+        if matches!(self.args.format, FormatArg::Cyclonedx | FormatArg::Spdx) {
+            // SBOMs carry no findings: what was not read goes in as notes.
+            for f in applied.kept.iter().filter(|f| is_input_rule(&f.rule)) {
+                let place = f
+                    .location
+                    .as_ref()
+                    .map(|l| format!("{}: ", l.path.display()))
+                    .unwrap_or_default();
+                report
+                    .notes
+                    .push(format!("{} ({}): {place}{}", f.rule, f.severity, f.message));
+            }
+        }
         warn_notes(self.args, &report.notes);
-        write(self.args, &report)?;
+        let inventory = self.args.inventory_flag().unwrap_or(!self.gate);
+        write(self.args, &report, inventory)?;
         Ok(exit_code(&applied.kept, fail_on(self.args, self.config)))
+    }
+}
+
+/// Rules that say something was not read (or was left out on purpose).
+fn is_input_rule(rule: &str) -> bool {
+    rule.starts_with("input/") || rule.starts_with("archive/")
+}
+
+/// Fail-closed: what could not be read is at least `high`, so the gate
+/// fails on it. Informational ones (an exclusion the user wrote, Cargo's
+/// build output) stay as they are.
+fn raise_unread(findings: &mut [Finding]) {
+    for f in findings {
+        if is_input_rule(&f.rule) && f.severity > Severity::Info && f.severity < Severity::High {
+            f.evidence.push(format!(
+                "raised from {} to high: fail-closed (what could not be read fails the run; \
+                 `--fail-open` or `[scan] fail-closed = false` reports it at its own severity)",
+                f.severity
+            ));
+            f.severity = Severity::High;
+        }
     }
 }

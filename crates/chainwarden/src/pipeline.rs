@@ -2,10 +2,10 @@
 //! analyzers over it. Nothing here prints; the commands decide what to show.
 
 use crate::config::Config;
-use chainwarden_core::discover::{self, Discovered, FileKind, WalkLimits};
+use chainwarden_core::discover::{self, Discovered, FileKind, SkipReason, WalkOptions};
 use chainwarden_core::inventory::{Collected, InputError};
-use chainwarden_core::{Finding, Inventory, Location};
-use std::path::PathBuf;
+use chainwarden_core::{Finding, Inventory, Location, Severity};
+use std::path::{Path, PathBuf};
 
 /// What a run looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,9 +18,29 @@ pub(crate) enum Scope {
     Deep,
 }
 
-/// Walks the roots and runs every collector on what the walk found.
+/// Walks the roots (no exclusions) and runs every collector on what the walk found.
 pub(crate) fn collect(roots: &[PathBuf], scope: Scope) -> (Inventory, Discovered) {
-    let mut found = discover::discover(roots, WalkLimits::default());
+    collect_with(roots, scope, &WalkOptions::default())
+}
+
+/// The exclude patterns of the configuration and the command line, compiled.
+pub(crate) fn walk_options(config: &Config, cli: &[String]) -> anyhow::Result<WalkOptions> {
+    let patterns: Vec<&String> = config.exclude.iter().chain(cli).collect();
+    let exclude =
+        discover::Exclude::new(&patterns).map_err(|e| anyhow::anyhow!("--exclude {e}"))?;
+    Ok(WalkOptions {
+        exclude,
+        ..Default::default()
+    })
+}
+
+/// [`collect`] with walk options (exclusions).
+pub(crate) fn collect_with(
+    roots: &[PathBuf],
+    scope: Scope,
+    options: &WalkOptions,
+) -> (Inventory, Discovered) {
+    let mut found = discover::discover_with(roots, options);
     if scope == Scope::Repository {
         found.site_dirs.clear();
         found.node_modules.clear();
@@ -76,7 +96,89 @@ pub(crate) fn collect(roots: &[PathBuf], scope: Scope) -> (Inventory, Discovered
             Err(e) => inv.errors.push(e),
         }
     }
+    AsGiven::new(roots).inventory(&mut inv);
     (inv, found)
+}
+
+/// Paths as the user gave the roots: collectors that resolve links (npm,
+/// the inspector) report `/abs/proj/node_modules/x`, where the walk reports
+/// `proj/uv.lock`. Every reported path is put back under the root as given
+/// (`proj/node_modules/x`), so table, JSON, SARIF and SBOMs agree.
+pub(crate) struct AsGiven {
+    /// (canonical root, root as given), where the two differ.
+    pairs: Vec<(PathBuf, PathBuf)>,
+}
+
+impl AsGiven {
+    pub(crate) fn new(roots: &[PathBuf]) -> AsGiven {
+        let pairs = roots
+            .iter()
+            .filter_map(|r| {
+                let canonical = std::fs::canonicalize(r).ok()?;
+                (canonical != *r).then(|| (canonical, r.clone()))
+            })
+            .collect();
+        AsGiven { pairs }
+    }
+
+    fn path(&self, p: &mut PathBuf) {
+        for (canonical, given) in &self.pairs {
+            if let Ok(rest) = p.strip_prefix(canonical) {
+                *p = if rest.as_os_str().is_empty() {
+                    given.clone()
+                } else {
+                    given.join(rest)
+                };
+                return;
+            }
+        }
+    }
+
+    fn text(&self, s: &mut String) {
+        for (canonical, given) in &self.pairs {
+            if Path::new(s.as_str()) == canonical {
+                *s = given.display().to_string();
+                return;
+            }
+            let from = format!("{}/", canonical.display());
+            if s.contains(&from) {
+                *s = s.replace(&from, &format!("{}/", given.display()));
+            }
+        }
+    }
+
+    pub(crate) fn inventory(&self, inv: &mut Inventory) {
+        if self.pairs.is_empty() {
+            return;
+        }
+        for s in &mut inv.sources {
+            self.path(&mut s.path);
+            s.properties.values_mut().for_each(|v| self.text(v));
+        }
+        for c in &mut inv.components {
+            for l in &mut c.locations {
+                self.path(&mut l.path);
+            }
+            c.properties.values_mut().for_each(|v| self.text(v));
+        }
+        for e in &mut inv.errors {
+            self.path(&mut e.path);
+            self.text(&mut e.message);
+        }
+    }
+
+    pub(crate) fn findings(&self, findings: &mut [Finding]) {
+        if self.pairs.is_empty() {
+            return;
+        }
+        for f in findings {
+            if let Some(l) = &mut f.location {
+                self.path(&mut l.path);
+            }
+            self.text(&mut f.message);
+            f.evidence.iter_mut().for_each(|e| self.text(e));
+        }
+    }
 }
 
 /// The scan root a discovered path lies under (the boundary no link may leave).
@@ -102,10 +204,7 @@ pub(crate) fn analyze(
     found: &Discovered,
     opts: &AnalyzeOptions<'_>,
 ) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for e in &inv.errors {
-        findings.push(input_error_finding(e));
-    }
+    let mut findings = input_findings(inv, found);
     if let Some(db) = opts.advisories {
         match db.try_match_inventory(inv) {
             Ok(f) => findings.extend(f),
@@ -182,6 +281,8 @@ pub(crate) fn site_dir_checks(site_dirs: &[PathBuf], checks: SiteChecks) -> Vec<
         });
         if let Some(r) = &verified {
             findings.extend(chainwarden_integrity::verify_findings(r));
+            // A RECORD that could not be read (a FIFO, too large) is not "no RECORD".
+            findings.extend(r.errors.iter().map(input_error_finding));
         }
         let opts = IocScanOptions {
             deep: checks.deep_indicators,
@@ -207,6 +308,70 @@ fn start_up_hooks(site: &std::path::Path, env_root: &std::path::Path) -> Vec<Fin
             .map(|d| (d.package.name.clone(), d.package.version.clone()))
     };
     chainwarden_heuristics::audit_site_dir(site, &owners)
+}
+
+/// Evidence lines listed per exclude pattern at most.
+const MAX_EXCLUDED_LISTED: usize = 20;
+
+/// What could not be read, what was not walked and what was left out, as
+/// findings: input errors, skipped trees, exclusions (one finding per
+/// pattern), and files recognised but not readable (`bun.lockb`).
+pub(crate) fn input_findings(inv: &Inventory, found: &Discovered) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = inv.errors.iter().map(input_error_finding).collect();
+    let mut excluded: Vec<(&str, Vec<&Path>)> = Vec::new();
+    for s in &found.skipped {
+        let (rule, severity) = match &s.reason {
+            SkipReason::Excluded { pattern } => {
+                match excluded.iter_mut().find(|(p, _)| p == pattern) {
+                    Some((_, paths)) => paths.push(&s.path),
+                    None => excluded.push((pattern, vec![&s.path])),
+                }
+                continue;
+            }
+            SkipReason::BuildOutput => (&crate::rules::INPUT_SKIPPED, Severity::Info),
+            _ => (
+                &crate::rules::INPUT_SKIPPED,
+                crate::rules::INPUT_SKIPPED.default_severity,
+            ),
+        };
+        findings.push(
+            Finding::new(rule, format!("not walked: {}", s.reason.describe()))
+                .severity(severity)
+                .location(Location::file(&s.path)),
+        );
+    }
+    for (pattern, paths) in excluded {
+        let mut f = Finding::new(
+            &crate::rules::INPUT_EXCLUDED,
+            format!(
+                "{} path(s) excluded by the pattern `{pattern}`",
+                paths.len()
+            ),
+        );
+        for p in paths.iter().take(MAX_EXCLUDED_LISTED) {
+            f = f.evidence(p.display().to_string());
+        }
+        if paths.len() > MAX_EXCLUDED_LISTED {
+            f = f.evidence(format!("… and {} more", paths.len() - MAX_EXCLUDED_LISTED));
+        }
+        findings.push(f);
+    }
+    for path in found.files_of(FileKind::BunLockb) {
+        let text_twin = path.with_file_name("bun.lock");
+        let f = Finding::new(
+            &crate::rules::INPUT_UNSUPPORTED,
+            "bun.lockb is bun's binary lockfile: chainwarden does not read it, so the packages it locks are not checked",
+        )
+        .location(Location::file(path));
+        findings.push(if text_twin.is_file() {
+            f.severity(Severity::Info).evidence(
+                "bun.lock beside it is read instead; delete bun.lockb once bun uses bun.lock",
+            )
+        } else {
+            f
+        });
+    }
+    findings
 }
 
 pub(crate) fn input_error_finding(e: &InputError) -> Finding {

@@ -7,8 +7,32 @@ pub(crate) const INPUT_MALFORMED: RuleMeta = RuleMeta {
     id: "input/malformed",
     summary: "A file that chainwarden reads could not be read or parsed",
     default_severity: Severity::Low,
-    why: "What could not be read was not checked: a truncated METADATA or lockfile can hide a package from every other rule.",
+    why: "What could not be read was not checked: a truncated METADATA or an empty lockfile can hide a package from every other rule. Under fail-closed (the default of `check`, `inspect` and `verify`) this fails the gate.",
     fix: "Look at the file named; repair or regenerate it (reinstall the package, re-run the lock command).",
+};
+
+pub(crate) const INPUT_SKIPPED: RuleMeta = RuleMeta {
+    id: "input/skipped",
+    summary: "A folder was not walked: it marks itself as a cache (CACHEDIR.TAG), or a walk bound was hit there",
+    default_severity: Severity::Low,
+    why: "What was not walked was not checked: a planted cache tag or a deep tree could hide a lockfile or an environment. Under fail-closed (the default of `check`, `inspect` and `verify`) this fails the gate.",
+    fix: "If the folder is a cache, exclude it explicitly (`[scan] exclude` in chainwarden.toml, or `--exclude`), which is reviewed like any other change; otherwise remove the CACHEDIR.TAG or flatten the tree.",
+};
+
+pub(crate) const INPUT_EXCLUDED: RuleMeta = RuleMeta {
+    id: "input/excluded",
+    summary: "Paths were left out of the scan by an exclude pattern (`[scan] exclude` or `--exclude`)",
+    default_severity: Severity::Info,
+    why: "An exclusion is a decision to not look: the report lists what each pattern left out so a reviewer sees it.",
+    fix: "Nothing, if the paths are test fixtures or build output; narrow the pattern if it leaves out real dependencies.",
+};
+
+pub(crate) const INPUT_UNSUPPORTED: RuleMeta = RuleMeta {
+    id: "input/unsupported",
+    summary: "A dependency file chainwarden recognises but cannot read (bun's binary `bun.lockb`)",
+    default_severity: Severity::Low,
+    why: "The packages it locks are not in the inventory, so no advisory, policy or integrity rule sees them.",
+    fix: "Switch bun to its text lockfile: `bun install --save-text-lockfile` (bun 1.1.39+; the default since bun 1.2), commit `bun.lock` and delete `bun.lockb`.",
 };
 
 pub(crate) const HEURISTIC_VERDICT: RuleMeta = RuleMeta {
@@ -21,7 +45,13 @@ pub(crate) const HEURISTIC_VERDICT: RuleMeta = RuleMeta {
 
 /// All rules, sorted by id.
 pub(crate) fn all() -> Vec<RuleMeta> {
-    let mut v: Vec<RuleMeta> = vec![INPUT_MALFORMED, HEURISTIC_VERDICT];
+    let mut v: Vec<RuleMeta> = vec![
+        INPUT_MALFORMED,
+        INPUT_SKIPPED,
+        INPUT_EXCLUDED,
+        INPUT_UNSUPPORTED,
+        HEURISTIC_VERDICT,
+    ];
     v.extend_from_slice(crate::config::RULES);
     v.extend_from_slice(chainwarden_policy::RULES);
     v.extend_from_slice(chainwarden_mcp::RULES);

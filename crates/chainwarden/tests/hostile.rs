@@ -3,17 +3,11 @@
 //! work), and nothing is silently skipped. Every input is generated here,
 //! cheaply (see `chainwarden_testkit::hostile`).
 
-use assert_cmd::Command;
-use chainwarden_testkit::hostile::{self, Declared};
-use std::path::Path;
+mod common;
 
-fn cw() -> Command {
-    let mut c = Command::cargo_bin("chainwarden").expect("binary");
-    c.env("SOURCE_DATE_EPOCH", "1774310400")
-        .env_remove("CHAINWARDEN_DB")
-        .env_remove("CHAINWARDEN_CONFIG");
-    c
-}
+use chainwarden_testkit::hostile::{self, Declared};
+use common::cw;
+use std::path::Path;
 
 struct Run {
     code: Option<i32>,
@@ -80,27 +74,6 @@ fn inspect_bytes(name: &str, bytes: &[u8], extra: &[&str]) -> Run {
     inspect(&write(t.path(), name, bytes), extra)
 }
 
-/// Peak resident memory of one run of the binary, in MiB, from `/usr/bin/time`.
-fn peak_rss_mib(args: &[&std::ffi::OsStr]) -> u64 {
-    let bin = assert_cmd::cargo::cargo_bin("chainwarden");
-    let t = tempfile::tempdir().unwrap();
-    let report = t.path().join("rss");
-    let status = std::process::Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%M")
-        .arg("-o")
-        .arg(&report)
-        .arg(bin)
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("/usr/bin/time (Debian package `time`; .ci/run installs it)");
-    assert!(status.code().is_some(), "killed: {status}");
-    let text = std::fs::read_to_string(&report).unwrap();
-    let kib: u64 = text.trim().lines().last().unwrap().trim().parse().unwrap();
-    kib / 1024
-}
-
 #[test]
 fn a_10_gib_zip_bomb_fails_inspect_in_bounded_memory() {
     let t = tempfile::tempdir().unwrap();
@@ -119,7 +92,9 @@ fn a_10_gib_zip_bomb_fails_inspect_in_bounded_memory() {
         let path = write(t.path(), "bomb-1.0-py3-none-any.whl", &bomb);
         let run = inspect(&path, &[]);
         assert_fails_with(&run, rule, needle);
-        let rss = peak_rss_mib(&["inspect".as_ref(), path.as_os_str()]);
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("chainwarden"));
+        cmd.arg("inspect").arg(&path);
+        let (rss, _) = chainwarden_testkit::peak_rss_mib(&cmd);
         assert!(rss < 400, "{declared:?}: peak RSS {rss} MiB");
     }
 }

@@ -421,7 +421,7 @@ fn managers_in_use(files: &[(FileKind, PathBuf)]) -> Vec<(&'static str, &Path)> 
             FileKind::PackageLock | FileKind::NpmShrinkwrap => "npm",
             FileKind::PnpmLock => "pnpm",
             FileKind::YarnLock => "yarn",
-            FileKind::BunLock => "bun",
+            FileKind::BunLock | FileKind::BunLockb => "bun",
             FileKind::UvLock => "uv",
             _ => continue,
         };

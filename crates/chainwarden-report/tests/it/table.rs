@@ -91,8 +91,8 @@ fn components_grouped_by_source_with_notes() {
 fn lines_fit_the_width_and_colour_only_when_asked() {
     for width in [100, 80, 60] {
         let t = table(RenderOptions {
-            color: false,
             width,
+            ..Default::default()
         });
         for line in t.lines() {
             assert!(
@@ -104,10 +104,23 @@ fn lines_fit_the_width_and_colour_only_when_asked() {
     }
     let colored = table(RenderOptions {
         color: true,
-        width: 100,
+        ..Default::default()
     });
     assert!(colored.contains("\x1b[1;31mcritical"), "{colored}");
     assert!(colored.contains("\x1b[0m"));
+}
+
+#[test]
+fn a_gate_table_has_findings_and_a_summary_but_no_inventory() {
+    let full = table(RenderOptions::default());
+    let gate = table(RenderOptions {
+        inventory: false,
+        ..Default::default()
+    });
+    assert!(full.contains("COMPONENTS ("), "{full}");
+    assert!(!gate.contains("COMPONENTS"), "{gate}");
+    assert!(gate.contains("FINDINGS (4)"), "{gate}");
+    assert_eq!(gate.lines().last(), full.lines().last());
 }
 
 #[test]
@@ -142,8 +155,8 @@ fn golden_tables() {
             Format::Table,
             &report,
             &RenderOptions {
-                color: false,
                 width,
+                ..Default::default()
             },
         )
         .expect("render")

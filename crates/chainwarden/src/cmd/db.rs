@@ -7,6 +7,22 @@ use chainwarden_core::Ecosystem;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Opens (or prepares) the database an import writes, telling the user when
+/// it waits for another import into the same database.
+fn open_for_import(dir: &Path) -> Result<AdvisoryDb> {
+    let db = AdvisoryDb::open_or_create(dir)
+        .with_context(|| format!("could not open {}", dir.display()))?;
+    Ok(db.on_lock_wait(|lock| {
+        #[allow(clippy::print_stderr)] // progress, outside the report
+        {
+            eprintln!(
+                "waiting for another import into this database to finish (lock {})",
+                lock.display()
+            );
+        }
+    }))
+}
+
 fn dir(db: Option<&Path>) -> Result<PathBuf> {
     match db {
         Some(p) => Ok(p.to_path_buf()),
@@ -16,17 +32,27 @@ fn dir(db: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
+/// Skipped records listed per source; the rest are counted.
+const SHOWN_ERRORS: usize = 5;
+
 fn print_import(report: &ImportReport, dir: &Path) -> Result<()> {
     let mut out = std::io::stdout().lock();
     for s in &report.sources {
-        writeln!(
-            out,
-            "imported {:>6} records from {} ({} withdrawn, {} for other ecosystems, {} malformed)",
-            s.records, s.location, s.withdrawn, s.unsupported, s.errors
-        )?;
-    }
-    for e in &report.errors {
-        writeln!(out, "skipped  {}: {}", e.file, e.reason)?;
+        if s.is_empty() {
+            writeln!(out, "no valid record from {}", s.location)?;
+        } else {
+            writeln!(
+                out,
+                "imported {:>6} records from {} ({} withdrawn, {} for other ecosystems, {} malformed)",
+                s.records, s.location, s.withdrawn, s.unsupported, s.errors
+            )?;
+        }
+        for e in report.errors_of(&s.location).take(SHOWN_ERRORS) {
+            writeln!(out, "  skipped {}: {}", e.file, e.reason)?;
+        }
+        if s.errors > SHOWN_ERRORS {
+            writeln!(out, "  … and {} more skipped", s.errors - SHOWN_ERRORS)?;
+        }
     }
     writeln!(
         out,
@@ -35,6 +61,31 @@ fn print_import(report: &ImportReport, dir: &Path) -> Result<()> {
         dir.display()
     )?;
     Ok(())
+}
+
+/// Exit 2 when a source asked for gave no valid record: the database keeps
+/// what the other sources gave, but the job asked for was not done.
+fn check_all_gave_data(report: &ImportReport) -> Result<u8> {
+    let empty: Vec<String> = report
+        .empty_sources()
+        .map(|s| {
+            let why = report
+                .errors_of(&s.location)
+                .next()
+                .map_or("it holds no OSV record or KEV catalog".to_string(), |e| {
+                    e.reason.clone()
+                });
+            format!("{}: {why}", s.location)
+        })
+        .collect();
+    if empty.is_empty() {
+        return Ok(0);
+    }
+    anyhow::bail!(
+        "no valid advisory record from {} source(s); check the path or mirror:\n  {}",
+        empty.len(),
+        empty.join("\n  ")
+    )
 }
 
 pub(crate) fn run(cmd: &DbCommand) -> Result<u8> {
@@ -49,11 +100,10 @@ pub(crate) fn run(cmd: &DbCommand) -> Result<u8> {
                 }
             }
             let dir = dir(db.as_deref())?;
-            let mut adb = AdvisoryDb::open_or_create(&dir)
-                .with_context(|| format!("could not open {}", dir.display()))?;
+            let mut adb = open_for_import(&dir)?;
             let report = adb.import(sources)?;
             print_import(&report, &dir)?;
-            Ok(0)
+            check_all_gave_data(&report)
         }
         DbCommand::Update {
             db,
@@ -71,11 +121,10 @@ pub(crate) fn run(cmd: &DbCommand) -> Result<u8> {
                     .map(|e| Ecosystem::from_osv(e).ok_or_else(|| anyhow::anyhow!("unknown ecosystem `{e}` (OSV names: PyPI, npm, crates.io, GitHub Actions)")))
                     .collect::<Result<_>>()?;
             }
-            let mut adb = AdvisoryDb::open_or_create(&dir)
-                .with_context(|| format!("could not open {}", dir.display()))?;
+            let mut adb = open_for_import(&dir)?;
             let report = chainwarden_advisories::update(&mut adb, &opts)?;
             print_import(&report, &dir)?;
-            Ok(if report.sources.is_empty() { 2 } else { 0 })
+            check_all_gave_data(&report)
         }
         DbCommand::Status { db, format } => {
             let adb = match db {

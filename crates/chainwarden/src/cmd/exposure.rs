@@ -56,6 +56,7 @@ pub(crate) fn run(args: &ExposureArgs) -> Result<u8> {
         targets: &targets,
         notes,
         advisory_data: None,
+        gate: false,
     }
     .report(found)
 }

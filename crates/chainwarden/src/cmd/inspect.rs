@@ -66,16 +66,6 @@ pub(crate) fn findings(inspection: &Inspection) -> (Vec<Finding>, Vec<String>) {
     (out, notes)
 }
 
-/// Fail-closed (on for `inspect`): what could not be read or inspected is at
-/// least high, so it fails the gate like a finding in code that was read.
-fn fail_closed(findings: &mut [Finding]) {
-    for f in findings {
-        if f.rule.starts_with("input/") || f.rule.starts_with("archive/") {
-            f.severity = f.severity.max(Severity::High);
-        }
-    }
-}
-
 /// Inspects every path.
 pub(crate) fn inspect_all(paths: &[PathBuf], password: Option<&[u8]>) -> Inspection {
     let mut all = Inspection::default();
@@ -109,8 +99,9 @@ pub(crate) fn run(args: &InspectArgs) -> Result<u8> {
             e.message
         );
     }
-    let (mut found, notes) = findings(&inspection);
-    fail_closed(&mut found);
+    // Fail-closed (the default of `inspect`, see output::Finish) raises what
+    // could not be read or inspected to at least high.
+    let (found, notes) = findings(&inspection);
     let inventory = Inventory {
         roots: args.paths.clone(),
         ..Default::default()
@@ -128,6 +119,7 @@ pub(crate) fn run(args: &InspectArgs) -> Result<u8> {
         targets: &args.paths,
         notes,
         advisory_data: None,
+        gate: true,
     }
     .report(found)
 }

@@ -21,14 +21,23 @@ pub(crate) fn paths_or_dot(paths: &[PathBuf]) -> Vec<PathBuf> {
     }
 }
 
-/// Fails (exit 2) when a path given on the command line does not exist.
+/// Fails (exit 2) when a path given on the command line does not exist or
+/// cannot be opened: chainwarden could not do what was asked at all. (What
+/// cannot be read *inside* a named folder is a finding instead.)
 pub(crate) fn check_paths(paths: &[PathBuf]) -> anyhow::Result<()> {
     for p in paths {
-        if std::fs::symlink_metadata(p).is_err() {
-            anyhow::bail!(
+        let meta = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
                 "{}: no such file or folder (give a project, virtualenv, site-packages folder or lockfile)",
                 p.display()
-            );
+            ),
+            Err(e) => anyhow::bail!("{}: {e}", p.display()),
+        };
+        if meta.is_dir() {
+            std::fs::read_dir(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+        } else {
+            chainwarden_core::fsutil::open_regular(p)?;
         }
     }
     Ok(())

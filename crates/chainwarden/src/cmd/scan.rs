@@ -13,7 +13,13 @@ pub(crate) fn run(args: &ScanArgs) -> Result<u8> {
     } else {
         pipeline::Scope::Everything
     };
-    run_on(&paths, scope, &args.advisory, &args.output)
+    run_on(
+        &paths,
+        scope,
+        &args.exclude.exclude,
+        &args.advisory,
+        &args.output,
+    )
 }
 
 /// `chainwarden check`: the repository only, no installed environments.
@@ -22,6 +28,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<u8> {
     run_on(
         &paths,
         pipeline::Scope::Repository,
+        &args.exclude.exclude,
         &args.advisory,
         &args.output,
     )
@@ -30,6 +37,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<u8> {
 fn run_on(
     paths: &[PathBuf],
     scope: pipeline::Scope,
+    exclude: &[String],
     advisory: &AdvisoryArgs,
     out: &OutputArgs,
 ) -> Result<u8> {
@@ -40,7 +48,8 @@ fn run_on(
         .max_advisory_age_days
         .unwrap_or(advisories::DEFAULT_MAX_AGE_DAYS);
     let selected = advisories::select(advisory, max_age, now)?;
-    let (mut inventory, found) = pipeline::collect(paths, scope);
+    let walk = pipeline::walk_options(&config, exclude)?;
+    let (mut inventory, found) = pipeline::collect_with(paths, scope, &walk);
     let mut online_notes = Vec::new();
     if advisory.online {
         if config.policy.min_release_age_days > 0 {
@@ -85,6 +94,7 @@ fn run_on(
         targets: paths,
         notes,
         advisory_data: selected.db.as_ref().map(advisories::data_info),
+        gate: scope == pipeline::Scope::Repository,
     }
     .report(findings)
 }

@@ -10,7 +10,8 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8> {
     super::check_paths(&paths)?;
     let config = Config::discover(args.output.config.as_deref(), &paths[0])?;
     let now = output::now();
-    let (inventory, found) = pipeline::collect(&paths, pipeline::Scope::Everything);
+    let walk = pipeline::walk_options(&config, &[])?;
+    let (inventory, found) = pipeline::collect_with(&paths, pipeline::Scope::Everything, &walk);
     if found.site_dirs.is_empty() {
         anyhow::bail!(
             "no installed Python environment under {} (give a virtualenv, an environment root or a site-packages folder)",
@@ -22,11 +23,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8> {
         );
     }
     let started = std::time::Instant::now();
-    let mut findings: Vec<_> = inventory
-        .errors
-        .iter()
-        .map(pipeline::input_error_finding)
-        .collect();
+    let mut findings = pipeline::input_findings(&inventory, &found);
     findings.extend(pipeline::site_dir_checks(
         &found.site_dirs,
         pipeline::SiteChecks {
@@ -50,6 +47,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8> {
         targets: &paths,
         notes,
         advisory_data: None,
+        gate: true,
     }
     .report(findings)
 }
